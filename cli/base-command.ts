@@ -1,0 +1,104 @@
+/**
+ * What every odoo-etl command shares: settings (environment, `.env`, flags), the logger, the target
+ * database, and errors that end with a meaningful exit code and never print a secret.
+ *
+ * Exit codes: 0 success, 1 the work failed (an entity failed, a check failed), 2 bad configuration
+ * or usage.
+ */
+import { Command, Flags, type Interfaces } from '@oclif/core';
+import { ConfigError, loadConfig, secretValues, type LoadOptions, type Settings, type SettingsInput } from '../src/config.ts';
+import { openTargetDatabase, type TargetDatabase } from '../src/db/target.ts';
+import { createLogger, type Logger } from '../src/log.ts';
+
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
+
+export abstract class BaseCommand<T extends typeof Command> extends Command {
+  static override baseFlags = {
+    'database-url': Flags.string({
+      description: 'PostgreSQL URL of the target database [env: DATABASE_URL]; without it, the embedded PostgreSQL is used',
+      helpGroup: 'GLOBAL',
+    }),
+    'log-level': Flags.option({
+      options: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
+      description: 'log level [env: LOG_LEVEL, default: info]',
+      helpGroup: 'GLOBAL',
+    })(),
+    'env-file': Flags.string({ description: 'read settings from this file instead of ./.env', helpGroup: 'GLOBAL' }),
+  };
+
+  protected flags!: BaseFlags<T>;
+  protected args!: Record<string, unknown>;
+  protected settings!: Settings;
+  protected logger!: Logger;
+  private secrets: string[] = [];
+  private closers: Array<() => Promise<void>> = [];
+
+  /** Which settings groups the command cannot do without. */
+  protected requires: LoadOptions['require'] = [];
+
+  /** Flags that map onto settings, beyond the global ones. */
+  protected settingsFromFlags(): SettingsInput {
+    return {};
+  }
+
+  public override async init(): Promise<void> {
+    await super.init();
+    const { flags, args } = await this.parse({
+      flags: this.ctor.flags,
+      baseFlags: (super.ctor as typeof BaseCommand).baseFlags,
+      enableJsonFlag: this.ctor.enableJsonFlag,
+      args: this.ctor.args,
+      strict: this.ctor.strict,
+    });
+    this.flags = flags as BaseFlags<T>;
+    this.args = args as Record<string, unknown>;
+    try {
+      this.settings = loadConfig({
+        envFile: this.flags['env-file'],
+        require: this.requires,
+        flags: { DATABASE_URL: this.flags['database-url'], LOG_LEVEL: this.flags['log-level'], ...this.settingsFromFlags() },
+      });
+    } catch (error) {
+      if (error instanceof ConfigError) this.error(error.message, { exit: 2 });
+      throw error;
+    }
+    this.secrets = secretValues(this.settings);
+    this.logger = createLogger({ level: this.settings.LOG_LEVEL, file: this.settings.LOG_FILE });
+  }
+
+  protected async openDatabase(): Promise<TargetDatabase> {
+    const target = await openTargetDatabase(this.settings, this.logger);
+    this.closers.push(() => target.close());
+    return target;
+  }
+
+  /** Registers cleanup that runs when the command ends, however it ends. */
+  protected onClose(closer: () => Promise<void>): void {
+    this.closers.push(closer);
+  }
+
+  protected override async catch(error: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
+    error.message = this.scrub(error.message);
+    if (error instanceof ConfigError) return super.catch(Object.assign(error, { oclif: { exit: 2 } }));
+    return super.catch(error);
+  }
+
+  protected override async finally(error: Error | undefined): Promise<unknown> {
+    for (const close of this.closers.reverse()) {
+      try {
+        await close();
+      } catch (closeError) {
+        this.logger?.warn({ err: closeError }, 'cleanup failed');
+      }
+    }
+    this.logger?.flush?.();
+    return super.finally(error);
+  }
+
+  /** Removes any secret value from a text before it is shown. */
+  protected scrub(text: string): string {
+    let result = text;
+    for (const secret of this.secrets) result = result.split(secret).join('***');
+    return result.replace(/(postgres(?:ql)?:\/\/[^:/@\s]+):[^@\s]*@/g, '$1:***@');
+  }
+}

@@ -1,0 +1,197 @@
+/**
+ * Configuration: one zod schema over environment variables, a `.env` file and command-line flags
+ * (flags win over the environment, the environment over `.env`). A bad or missing value becomes a
+ * ConfigError naming the variable; the CLI turns that into exit code 2.
+ *
+ * Secrets (ODOO_PASSWORD, ODOO_API_KEY, the password inside DATABASE_URL) are kept out of every
+ * printable form: use `describeConfig()` to show a config, never the object itself.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(
+    message: string,
+    readonly variable?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Durations accept plain seconds ("300") or a unit suffix: ms, s, m, h, d ("5m", "90s"). */
+const duration = z
+  .string()
+  .trim()
+  .transform((value, ctx) => {
+    const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/.exec(value);
+    if (!match) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${value}" is not a duration (examples: 300, 90s, 5m, 2h)` });
+      return z.NEVER;
+    }
+    const unitMs = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] ?? 's'];
+    return Math.round(Number(match[1]) * unitMs);
+  });
+
+const positiveInt = (min: number, max: number) =>
+  z.coerce
+    .number({ invalid_type_error: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
+
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+
+/** Extra Odoo fields per table: JSON `{"dim_products": ["x_studio_brand"]}`; they land in the table's `extra` column. */
+const extraFields = z
+  .string()
+  .trim()
+  .transform((value, ctx) => {
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be JSON like {"dim_products": ["x_studio_brand"]}' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.record(z.string(), z.array(z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be an Odoo field name'))));
+
+/** Every setting, by its environment variable name. */
+export const settingsSchema = z.object({
+  DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+  ODOO_ETL_HOME: z.string().trim().min(1).default('.odoo-etl'),
+  EMBEDDED_PG_PORT: positiveInt(0, 65535).default(0),
+
+  ODOO_URL: url(['http:', 'https:']).optional(),
+  ODOO_DB: z.string().trim().min(1).optional(),
+  ODOO_USERNAME: z.string().trim().min(1).optional(),
+  ODOO_PASSWORD: z.string().min(1).optional(),
+  ODOO_API_KEY: z.string().min(1).optional(),
+  ODOO_TRANSPORT: z.enum(['auto', 'xmlrpc', 'json2']).default('auto'),
+  ODOO_TIMEOUT: duration.default('60s'),
+  ODOO_RETRIES: positiveInt(0, 20).default(5),
+  ODOO_CA_FILE: z.string().trim().min(1).optional(),
+
+  BATCH_SIZE: positiveInt(1, 50_000).default(2000),
+  WORKER_CONCURRENCY: positiveInt(1, 64).default(4),
+  FULL_SYNC_CONCURRENCY: positiveInt(1, 32).default(4),
+  LOOKBACK: duration.default('5m'),
+  SYNC_SCHEDULE: z.string().trim().min(1).default('*/15 * * * *'),
+  RECONCILE_SCHEDULE: z.string().trim().min(1).default('0 * * * *'),
+  FRESHNESS: duration.default('1h'),
+  EXTRA_FIELDS: extraFields.optional(),
+
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FILE: z.string().trim().min(1).optional(),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+export type SettingName = keyof Settings;
+export type SettingsInput = Partial<Record<SettingName, string | number | undefined>>;
+
+export const SECRET_SETTINGS: readonly SettingName[] = ['ODOO_PASSWORD', 'ODOO_API_KEY'];
+
+export interface LoadOptions {
+  /** Values from flags; they win over everything else. */
+  flags?: SettingsInput;
+  /** Defaults to process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** The `.env` file to read; defaults to `.env` in the working directory (a missing file is fine). */
+  envFile?: string;
+  /** Groups of settings this command cannot work without. */
+  require?: Array<'odoo'>;
+}
+
+export function loadConfig(options: LoadOptions = {}): Settings {
+  const env = options.env ?? process.env;
+  const fromFile = readEnvFile(options.envFile ?? path.resolve('.env'));
+  const raw: Record<string, unknown> = {};
+  for (const name of Object.keys(settingsSchema.shape) as SettingName[]) {
+    const value = options.flags?.[name] ?? env[name] ?? fromFile[name];
+    // An empty variable means "not set", as in most twelve-factor tools.
+    if (value !== undefined && value !== '') raw[name] = typeof value === 'number' ? String(value) : value;
+  }
+  const parsed = settingsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0]);
+    throw new ConfigError(`${variable} ${issue.message}${describeGiven(variable, raw[variable])}`, variable);
+  }
+  const settings = parsed.data;
+  if (options.require?.includes('odoo')) requireOdoo(settings);
+  return settings;
+}
+
+function requireOdoo(settings: Settings): void {
+  for (const name of ['ODOO_URL', 'ODOO_DB', 'ODOO_USERNAME'] as const) {
+    if (!settings[name]) throw new ConfigError(`${name} is required to talk to Odoo (set it in the environment, .env or a flag)`, name);
+  }
+  if (!settings.ODOO_PASSWORD && !settings.ODOO_API_KEY) {
+    throw new ConfigError('ODOO_PASSWORD or ODOO_API_KEY is required to talk to Odoo (an API key is recommended)', 'ODOO_PASSWORD');
+  }
+}
+
+function describeGiven(variable: string, value: unknown): string {
+  if (value === undefined) return '';
+  if ((SECRET_SETTINGS as readonly string[]).includes(variable)) return '';
+  const shown = variable === 'DATABASE_URL' ? redactUrl(String(value)) : String(value);
+  return ` (got "${shown}")`;
+}
+
+function readEnvFile(file: string): Record<string, string> {
+  try {
+    return parseDotenv(fs.readFileSync(file));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new ConfigError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+}
+
+/** A URL with its password (and any `password=` query parameter) replaced by `***`. */
+export function redactUrl(value: string): string {
+  try {
+    const parsed = new URL(value);
+    if (parsed.password) parsed.password = '***';
+    if (parsed.searchParams.has('password')) parsed.searchParams.set('password', '***');
+    return parsed.toString();
+  } catch {
+    return value.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+  }
+}
+
+/** The settings as they may be printed or logged: secrets shown only as set / not set. */
+export function describeConfig(settings: Settings): Record<string, unknown> {
+  const shown: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(settings)) {
+    if ((SECRET_SETTINGS as readonly string[]).includes(name)) shown[name] = value ? '(set)' : '(not set)';
+    else if (name === 'DATABASE_URL') shown[name] = value ? redactUrl(String(value)) : '(embedded PostgreSQL)';
+    else shown[name] = value;
+  }
+  return shown;
+}
+
+/** Strings that must never be printed: used by the logger's and the CLI's last-line scrubbing. */
+export function secretValues(settings: Settings): string[] {
+  const values = [settings.ODOO_PASSWORD, settings.ODOO_API_KEY];
+  if (settings.DATABASE_URL) {
+    try {
+      const password = decodeURIComponent(new URL(settings.DATABASE_URL).password);
+      values.push(password);
+    } catch {
+      /* not a URL: nothing to add */
+    }
+  }
+  return values.filter((value): value is string => typeof value === 'string' && value.length >= 3);
+}

@@ -1,0 +1,76 @@
+/**
+ * `odoo-etl migrate`: graphile-worker's schema first (our migrations may enqueue jobs), then the
+ * committed graphile-migrate migrations of `migrations/`. Idempotent: a second run applies nothing.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Logger as GraphileLogger } from '@graphile/logger';
+import { migrate } from 'graphile-migrate';
+// graphile-migrate keeps its pools alive for a while after use; release them so a command can end at once.
+import { clearAllPools } from 'graphile-migrate/dist/pgReal.js';
+import { runMigrations } from 'graphile-worker';
+import pg from 'pg';
+import type { Logger } from '../log.ts';
+import { silentLogger } from '../log.ts';
+
+export const MIGRATIONS_FOLDER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
+
+export interface MigrationResult {
+  /** Committed migrations applied by this call, in order (file names such as `000001.sql`). */
+  applied: string[];
+  /** All committed migrations now in the database. */
+  total: number;
+  workerSchemaInstalled: boolean;
+}
+
+export async function migrateDatabase(connectionString: string, logger: Logger = silentLogger): Promise<MigrationResult> {
+  const before = await appliedMigrations(connectionString);
+  const workerSchemaBefore = await hasSchema(connectionString, 'graphile_worker');
+  await installWorkerSchema(connectionString, logger);
+  try {
+    await migrate({ connectionString, migrationsFolder: MIGRATIONS_FOLDER, logger: toGraphileLogger(logger) });
+  } finally {
+    clearAllPools();
+  }
+  const after = await appliedMigrations(connectionString);
+  const applied = after.filter((name) => !before.includes(name));
+  return { applied, total: after.length, workerSchemaInstalled: !workerSchemaBefore };
+}
+
+export async function installWorkerSchema(connectionString: string, logger: Logger = silentLogger): Promise<void> {
+  await runMigrations({ connectionString, logger: toGraphileLogger(logger) });
+}
+
+async function appliedMigrations(connectionString: string): Promise<string[]> {
+  return withClient(connectionString, async (client) => {
+    const exists = await client.query(`select to_regclass('graphile_migrate.migrations') is not null as ok`);
+    if (!exists.rows[0].ok) return [];
+    const result = await client.query<{ filename: string }>('select filename from graphile_migrate.migrations order by date, filename');
+    return result.rows.map((row) => row.filename);
+  });
+}
+
+async function hasSchema(connectionString: string, schema: string): Promise<boolean> {
+  return withClient(connectionString, async (client) => {
+    const result = await client.query('select 1 from pg_namespace where nspname = $1', [schema]);
+    return (result.rowCount ?? 0) > 0;
+  });
+}
+
+async function withClient<T>(connectionString: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** graphile-migrate and graphile-worker log through @graphile/logger: route it into pino. */
+export function toGraphileLogger(logger: Logger): GraphileLogger {
+  return new GraphileLogger((scope) => (level, message, meta) => {
+    const method = level === 'error' ? 'error' : level === 'warning' ? 'warn' : 'debug';
+    logger[method]({ scope: scope.label ?? scope, ...meta }, message);
+  });
+}
