@@ -31,7 +31,8 @@ const duration = z
       ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${value}" is not a duration (examples: 300, 90s, 5m, 2h)` });
       return z.NEVER;
     }
-    const unitMs = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] ?? 's'];
+    const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+    const unitMs = units[match[2] ?? 's'] ?? 1000;
     return Math.round(Number(match[1]) * unitMs);
   });
 

@@ -4,11 +4,10 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Logger as GraphileLogger } from '@graphile/logger';
 import { migrate } from 'graphile-migrate';
 // graphile-migrate keeps its pools alive for a while after use; release them so a command can end at once.
 import { clearAllPools } from 'graphile-migrate/dist/pgReal.js';
-import { runMigrations } from 'graphile-worker';
+import { Logger as WorkerLogger, runMigrations } from 'graphile-worker';
 import pg from 'pg';
 import type { Logger } from '../log.ts';
 import { silentLogger } from '../log.ts';
@@ -28,7 +27,9 @@ export async function migrateDatabase(connectionString: string, logger: Logger =
   const workerSchemaBefore = await hasSchema(connectionString, 'graphile_worker');
   await installWorkerSchema(connectionString, logger);
   try {
-    await migrate({ connectionString, migrationsFolder: MIGRATIONS_FOLDER, logger: toGraphileLogger(logger) });
+    // Same @graphile/logger class; the two packages only type its scope differently.
+    const migrateLogger = toGraphileLogger(logger) as unknown as NonNullable<Parameters<typeof migrate>[0]['logger']>;
+    await migrate({ connectionString, migrationsFolder: MIGRATIONS_FOLDER, logger: migrateLogger });
   } finally {
     clearAllPools();
   }
@@ -68,9 +69,9 @@ async function withClient<T>(connectionString: string, fn: (client: pg.Client) =
 }
 
 /** graphile-migrate and graphile-worker log through @graphile/logger: route it into pino. */
-export function toGraphileLogger(logger: Logger): GraphileLogger {
-  return new GraphileLogger((scope) => (level, message, meta) => {
+export function toGraphileLogger(logger: Logger): WorkerLogger {
+  return new WorkerLogger((scope) => (level, message, meta) => {
     const method = level === 'error' ? 'error' : level === 'warning' ? 'warn' : 'debug';
-    logger[method]({ scope: scope.label ?? scope, ...meta }, message);
+    logger[method]({ ...scope, ...meta }, message);
   });
 }
