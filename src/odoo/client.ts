@@ -127,7 +127,17 @@ class DefaultOdooClient implements OdooClient {
     if (this.opts.transport === 'xmlrpc' || this.opts.transport === 'json2') {
       kind = this.opts.transport;
     } else {
-      const version = await this.version();
+      let version: OdooVersion;
+      try {
+        version = await this.version();
+      } catch (err) {
+        // A server that no longer answers XML-RPC at all (404) can only be JSON-2.
+        if (err instanceof OdooError && err.httpStatus === 404 && this.opts.apiKey) {
+          this.logger.info('Odoo XML-RPC not found: using JSON-2');
+          return this.makeJson2();
+        }
+        throw err;
+      }
       const major = Number(version.server_version_info?.[0] ?? Number.parseInt(version.server_serie ?? version.server_version, 10));
       kind = major >= 19 ? 'json2' : 'xmlrpc';
       if (kind === 'json2' && !this.opts.apiKey) {
@@ -136,7 +146,10 @@ class DefaultOdooClient implements OdooClient {
       }
       this.logger.debug({ serverVersion: version.server_version, transport: kind }, 'Odoo transport chosen');
     }
-    if (kind === 'xmlrpc') return this.probe;
+    return kind === 'xmlrpc' ? this.probe : this.makeJson2();
+  }
+
+  private makeJson2(): Json2Transport {
     const { url, db, username } = this.opts;
     return new Json2Transport({ url, db, username, apiKey: this.opts.apiKey!, timeoutMs: this.timeoutMs, ca: this.ca });
   }

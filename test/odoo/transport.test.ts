@@ -272,6 +272,21 @@ describe('transport choice', () => {
   });
 });
 
+describe('transport choice without XML-RPC', () => {
+  it('falls back to JSON-2 when /xmlrpc answers 404 and an API key is given', async () => {
+    server = await startReplayServer(
+      withLogin((req) =>
+        req.url.startsWith('/xmlrpc/')
+          ? { status: 404, headers: { 'Content-Type': 'text/html' }, body: '<html><title>404: Not Found</title></html>' }
+          : { headers: { 'Content-Type': 'application/json' }, body: '3' },
+      ),
+    );
+    client = make(server.url, { transport: 'auto', apiKey: API_KEY });
+    expect(await client.transportKind()).toBe('json2');
+    expect(await client.searchCount('res.partner')).toBe(3);
+  });
+});
+
 describe('https', () => {
   it('verifies certificates and trusts a private CA given as caFile', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'odoo-tls-'));

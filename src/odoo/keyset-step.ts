@@ -1,0 +1,127 @@
+// One keyset step at a time, from a cursor that can be stored: what a job that reads one batch,
+// commits it with its cursor and enqueues the next job needs (the generators in keyset.ts are the
+// in-memory form of the same walk).
+//
+// The `(write_date, id)` walk reads whole seconds (see keyset.ts for why: Odoo compares write_date
+// with microseconds but sends it truncated to the second). A batch ends at the last complete second;
+// a second that a full batch cuts is then read on its own, by id (`inSecond`).
+import type { OdooClient } from './client.ts';
+import type { Domain, OdooContext, RawRecord } from './types.ts';
+
+/** Position of a `(write_date, id)` walk: every record of a second before `writeDate`, and of that second with id <= `id`, was read. */
+export interface WriteDateStepCursor {
+  /** Odoo's UTC `YYYY-MM-DD HH:MM:SS`. */
+  writeDate: string;
+  id: number;
+  /** The second `writeDate` is being read by id, because a batch was too small for it. */
+  inSecond: boolean;
+}
+
+export interface StepOptions {
+  domain?: Domain;
+  fields: string[];
+  batchSize: number;
+  context?: OdooContext;
+}
+
+export interface StepResult<C> {
+  records: RawRecord[];
+  cursor: C;
+  /** Nothing is left after `cursor` (as of this read). */
+  done: boolean;
+}
+
+const SECOND = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})/;
+
+export function secondOf(record: RawRecord, model: string): string {
+  const value = record.write_date;
+  const m = typeof value === 'string' ? SECOND.exec(value) : null;
+  if (!m) throw new TypeError(`${model} record ${record.id}: write_date ${JSON.stringify(value)} is not a datetime`);
+  return `${m[1]} ${m[2]}`;
+}
+
+export function addSeconds(second: string, seconds: number): string {
+  const t = Date.parse(`${second.replace(' ', 'T')}Z`) + seconds * 1000;
+  return new Date(t).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+function maxId(records: RawRecord[]): number {
+  let max = 0;
+  for (const r of records) if (r.id > max) max = r.id;
+  return max;
+}
+
+function unique(fields: string[], ...required: string[]): string[] {
+  return [...new Set([...fields, ...required])];
+}
+
+/** The cursor that starts a walk at `since` (inclusive, to the second); undefined reads from the oldest record. */
+export function writeDateStart(since?: string): WriteDateStepCursor | undefined {
+  if (since === undefined) return undefined;
+  return { writeDate: addSeconds(since.slice(0, 19), -1), id: Number.MAX_SAFE_INTEGER, inSecond: false };
+}
+
+/** The next batch of records changed after `cursor` (or every record with a write_date when it is undefined). */
+export async function nextByWriteDate(
+  client: OdooClient,
+  model: string,
+  cursor: WriteDateStepCursor | undefined,
+  options: StepOptions,
+): Promise<StepResult<WriteDateStepCursor | undefined>> {
+  const { batchSize, context } = options;
+  if (!(batchSize > 0)) throw new RangeError('batchSize must be positive');
+  const fields = unique(options.fields, 'id', 'write_date');
+  const user = options.domain ?? [];
+
+  if (cursor?.inSecond) {
+    const w = cursor.writeDate;
+    const records = await client.searchRead(model, {
+      domain: [...user, ['write_date', '>=', w], ['write_date', '<', addSeconds(w, 1)], ['id', '>', cursor.id]] as Domain,
+      fields,
+      order: 'id asc',
+      limit: batchSize,
+      context,
+    });
+    const id = records.length > 0 ? records[records.length - 1]!.id : cursor.id;
+    // The second is finished when a read comes back short; the walk goes on after it.
+    return { records, cursor: { writeDate: w, id, inSecond: records.length === batchSize }, done: false };
+  }
+
+  const lower: Domain = cursor ? [['write_date', '>=', addSeconds(cursor.writeDate, 1)]] : [['write_date', '!=', false]];
+  const records = await client.searchRead(model, {
+    domain: [...user, ...lower] as Domain,
+    fields,
+    order: 'write_date asc, id asc',
+    limit: batchSize,
+    context,
+  });
+  if (records.length === 0) return { records, cursor, done: true };
+  const lastSecond = secondOf(records[records.length - 1]!, model);
+  if (records.length < batchSize) {
+    const tail = records.filter((r) => secondOf(r, model) === lastSecond);
+    return { records, cursor: { writeDate: lastSecond, id: maxId(tail), inSecond: false }, done: true };
+  }
+  // A full batch may have cut its last second: keep the complete seconds, read the last one by id next.
+  const head = records.filter((r) => secondOf(r, model) !== lastSecond);
+  return { records: head, cursor: { writeDate: lastSecond, id: 0, inSecond: true }, done: false };
+}
+
+/** The next batch of records with an id above `afterId`, in id order (full syncs and snapshots). */
+export async function nextById(
+  client: OdooClient,
+  model: string,
+  afterId: number,
+  options: StepOptions & { beforeId?: number },
+): Promise<StepResult<number>> {
+  const domain: Domain = [...(options.domain ?? []), ['id', '>', afterId]];
+  if (options.beforeId !== undefined) domain.push(['id', '<=', options.beforeId]);
+  const records = await client.searchRead(model, {
+    domain,
+    fields: unique(options.fields, 'id'),
+    order: 'id asc',
+    limit: options.batchSize,
+    context: options.context,
+  });
+  const last = records.length > 0 ? records[records.length - 1]!.id : afterId;
+  return { records, cursor: last, done: records.length < options.batchSize };
+}
