@@ -1,0 +1,70 @@
+import { Command, Flags } from '@oclif/core';
+import { parseVersion, startSimulator } from '../../src/sim/index.ts';
+
+export default class Sim extends Command {
+  static override summary = 'Run the built-in Odoo simulator (XML-RPC, and JSON-2 on 19) over a deterministic retail dataset';
+  static override description =
+    'Starts an HTTP server that answers like a real Odoo server of the chosen version: XML-RPC /xmlrpc/2/common, ' +
+    '/xmlrpc/2/object and /xmlrpc/2/db, JSON-2 POST /json/2/<model>/<method> on 19, with the recorded fields_get of that ' +
+    'version, Odoo domains, orders, active_test, multi-company rules and Odoo-shaped faults. The dataset (branches, ' +
+    'warehouses, stock, products, people, POS/sale/purchase orders) depends only on --seed and --scale; scale 1 is about ' +
+    "Odoo's demo size, order lines grow linearly (scale 1000 is over a million lines). Runs in the foreground until " +
+    'SIGINT/SIGTERM. Tests can drive it with POST /__sim/<action> (see src/sim/index.ts).';
+  static override examples = [
+    '<%= config.bin %> sim',
+    '<%= config.bin %> sim --port 8069 --odoo-version 17 --scale 10 --seed 1',
+    '<%= config.bin %> sim --odoo-version 19 --latency 20          # JSON-2 flavour, 20 ms per call',
+    '<%= config.bin %> sim --with-brand --host 0.0.0.0             # serve the OCA product.brand model too',
+  ];
+  static override enableJsonFlag = true;
+  static override flags = {
+    port: Flags.integer({ description: 'TCP port (0 picks a free one)', default: 8069, min: 0, max: 65535 }),
+    host: Flags.string({ description: 'address to listen on', default: '127.0.0.1' }),
+    'odoo-version': Flags.string({ description: 'Odoo flavour to imitate', options: ['16', '17', '18', '19', '16.0', '17.0', '18.0', '19.0'], default: '17' }),
+    scale: Flags.integer({ description: 'dataset size (1 ≈ Odoo demo data; order lines grow linearly)', default: 1, min: 1 }),
+    seed: Flags.integer({ description: 'dataset seed: same seed and scale, same data', default: 1 }),
+    latency: Flags.integer({ description: 'added delay per call, in milliseconds', default: 0, min: 0 }),
+    'with-brand': Flags.boolean({ description: 'serve product.brand (absent on a plain Odoo, as on real servers)', default: false }),
+    db: Flags.string({ description: 'database name the simulator answers to', default: 'odoo' }),
+  };
+
+  async run(): Promise<{ url: string; db: string; version: string; admin: { login: string; password: string; apiKey: string }; demo: { login: string; password: string; apiKey: string } }> {
+    const { flags } = await this.parse(Sim);
+    const started = Date.now();
+    const sim = await startSimulator({
+      port: flags.port,
+      host: flags.host,
+      version: parseVersion(flags['odoo-version']),
+      scale: flags.scale,
+      seed: flags.seed,
+      latencyMs: flags.latency,
+      withBrand: flags['with-brand'],
+      db: flags.db,
+    });
+    const info = sim.info();
+    const summary = {
+      url: info.url,
+      db: info.db,
+      version: info.version,
+      admin: { login: info.admin.login, password: info.admin.password, apiKey: info.admin.apiKey },
+      demo: { login: info.demo.login, password: info.demo.password, apiKey: info.demo.apiKey },
+    };
+    if (!this.jsonEnabled()) {
+      this.log(`Odoo ${info.version} simulator listening on ${info.url} (database "${info.db}", scale ${flags.scale}, seed ${flags.seed}, ready in ${Date.now() - started} ms)`);
+      // These are the simulator's own fixed test credentials, not secrets of a real server.
+      this.log(`  admin: login "${info.admin.login}", password "${info.admin.password}", API key ${info.admin.apiKey}`);
+      this.log(`  demo:  login "${info.demo.login}", password "${info.demo.password}", API key ${info.demo.apiKey} (restricted user)`);
+      this.log(`  e.g. ODOO_URL=${info.url} ODOO_DB=${info.db} ODOO_USER=admin ODOO_PASSWORD=admin`);
+      this.log('Press Ctrl+C to stop.');
+    } else {
+      this.logJson(summary);
+    }
+    await new Promise<void>((resolve) => {
+      const stop = (): void => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await sim.close();
+    return summary;
+  }
+}

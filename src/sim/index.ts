@@ -1,0 +1,37 @@
+/**
+ * The Odoo simulator: an HTTP server that answers like a real Odoo 16/17/18/19 server's external API over a
+ * deterministic retail dataset, for tests, benchmarks and the demo.
+ *
+ *   const sim = await startSimulator({ version: '17.0', scale: 1, seed: 1 });
+ *   // sim.url = 'http://127.0.0.1:PORT', sim.db = 'odoo'
+ *   // sim.admin = { uid: 2, login: 'admin', password: 'admin', apiKey }   reads everything, all companies
+ *   // sim.demo  = { uid: 6, login: 'demo',  password: 'demo',  apiKey }   restricted: access faults on
+ *   //             ir.model, ir.config_parameter, purchase.order(.line); hr.employee private fields on 18/19
+ *   await sim.close();
+ *
+ * Endpoints: XML-RPC `/xmlrpc/2/common` (version, login, authenticate), `/xmlrpc/2/object` (execute_kw /
+ * execute: search, search_read, read, search_count, fields_get, check_access_rights; res.users.context_get),
+ * `/xmlrpc/2/db` (list, server_version); on 19 JSON-2 `POST /json/2/<model>/<method>` (bearer API key,
+ * optional X-Odoo-Database); `GET /web/version` and JSON-RPC `/web/webclient/version_info` on all.
+ * Faults and JSON-2 errors are rebuilt from the recorded ones of each version (src/sim/fields/<version>/).
+ *
+ * Control (in-process methods, also `POST /__sim/<action>` with a JSON array of the arguments, answering
+ * `{result}`): create(model, values) → id; write(model, ids, values, {writeDate?}); archive(model, ids);
+ * unlink(model, ids); setQuantQuantity(id, qty) and mergeQuants(ids) (no write_date change, no tombstone);
+ * setClock(date) / advanceClock(ms) / now(); setLatency(ms); injectFault({kind, rate?, onCall?, times?,
+ * method?, model?}) → id / clearFaults(id?); callCounts() keyed `model:method` (`common:authenticate`) /
+ * resetCounts(); records(model) (raw truth), read(model, ids?, fields?) (Odoo shape); checksum().
+ * Values passed to create/write are raw: many2one as an id, many2many as an id list, datetimes as
+ * 'YYYY-MM-DD HH:MM:SS' UTC.
+ */
+import { Simulator, type SimulatorOptions } from './simulator.ts';
+
+export { Simulator, type SimulatorOptions, type Credentials } from './simulator.ts';
+export type { FaultKind, FaultSpec } from './control.ts';
+export { ODOO_VERSIONS, parseVersion, type OdooVersion } from './versions.ts';
+
+export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
+  const sim = new Simulator(opts);
+  await sim.listen();
+  return sim;
+}

@@ -1,0 +1,200 @@
+// The simulator's records: one compact object per record holding only the fields the dataset (or a test)
+// set; every other field of the model's `fields_get` gets a deterministic value from a hash of
+// (seed, model, field, id) when read, so any field a client asks for exists without storing it.
+import { PyFloat, type WireValue } from './xmlrpc-codec.ts';
+import type { FieldMeta, ModelFields, OdooVersion } from './versions.ts';
+
+export interface Rec {
+  id: number;
+  [field: string]: unknown;
+}
+
+export class ModelTable {
+  readonly records = new Map<number, Rec>();
+  nextId = 1;
+  /** Ids present when the dataset was generated: the stable pool generic many2one values pick from. */
+  pool: number[] = [];
+  readonly hasActive: boolean;
+  readonly multiCompany: boolean;
+  constructor(
+    readonly name: string,
+    readonly fields: ModelFields,
+  ) {
+    this.hasActive = fields.active?.type === 'boolean';
+    const c = fields.company_id;
+    this.multiCompany = !!c && c.type === 'many2one' && c.relation === 'res.company' && c.store === true && name !== 'res.users' && name !== 'res.company';
+  }
+}
+
+/** Display names of records of models the simulator does not serve but Odoo always has. */
+const EXTERNAL_NAMES: Record<string, Record<number, string>> = {
+  'res.currency': { 1: 'USD', 2: 'EUR' },
+  'res.country': { 233: 'United States', 75: 'France', 21: 'Belgium' },
+  'res.lang': { 1: 'English (US)' },
+  'resource.calendar': { 1: 'Standard 40 hours/week' },
+  'account.journal': { 9: 'Point of Sale' },
+  'product.pricelist': { 1: 'Default' },
+};
+
+/** The parent field of hierarchical models (Odoo's `_parent_name`). */
+export function parentField(model: string): string {
+  return model === 'stock.location' ? 'location_id' : 'parent_id';
+}
+
+function fnv(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+function mix(x: number): number {
+  x = Math.imul(x ^ (x >>> 16), 0x7feb352d);
+  x = Math.imul(x ^ (x >>> 15), 0x846ca68b);
+  return (x ^ (x >>> 16)) >>> 0;
+}
+
+export class Db {
+  readonly tables = new Map<string, ModelTable>();
+  private readonly salts = new Map<string, number>();
+  constructor(
+    readonly version: OdooVersion,
+    readonly seed: number,
+  ) {}
+
+  table(model: string): ModelTable | undefined {
+    return this.tables.get(model);
+  }
+
+  insert(model: string, values: Record<string, unknown>): Rec {
+    const t = this.tables.get(model);
+    if (!t) throw new Error(`model ${model} is not served`);
+    const id = typeof values.id === 'number' ? values.id : t.nextId;
+    t.nextId = Math.max(t.nextId, id + 1);
+    const rec: Rec = { ...values, id };
+    t.records.set(id, rec);
+    return rec;
+  }
+
+  private salt(model: string, field: string): number {
+    const key = `${model}\u0000${field}`;
+    let s = this.salts.get(key);
+    if (s === undefined) {
+      s = fnv(`${this.seed}:${key}`);
+      this.salts.set(key, s);
+    }
+    return s;
+  }
+
+  /** The raw value of a field: many2one as id or false, x2many as id list, floats as numbers. */
+  value(t: ModelTable, rec: Rec, field: string): unknown {
+    if (field === 'id') return rec.id;
+    if (Object.prototype.hasOwnProperty.call(rec, field)) return rec[field];
+    const meta = t.fields[field];
+    if (!meta) return false;
+    if (field === 'display_name') return this.displayName(t.name, rec.id);
+    return this.generic(t, rec, field, meta);
+  }
+
+  private generic(t: ModelTable, rec: Rec, field: string, meta: FieldMeta): unknown {
+    const h = mix(this.salt(t.name, field) ^ Math.imul(rec.id, 0x9e3779b1));
+    switch (meta.type) {
+      case 'boolean':
+        return field === 'active' ? true : (h & 7) === 0;
+      case 'integer':
+        return field === 'sequence' ? 10 : field === 'color' ? h % 12 : h % 100;
+      case 'float':
+      case 'monetary':
+        return field.includes('rate') || field.includes('factor') ? 1 : (h % 10000) / 100;
+      case 'char':
+        if (field.includes('email')) return `${t.name.replace(/\./g, '-')}-${rec.id}@example.com`;
+        if (field.includes('phone') || field === 'mobile') return `+1 555-01${String(h % 100).padStart(2, '0')}`;
+        return (h & 3) === 0 ? false : `${meta.string} ${rec.id}`;
+      case 'text':
+        return (h & 3) === 0 ? false : `${meta.string} ${rec.id}`;
+      case 'selection': {
+        const sel = meta.selection ?? [];
+        return sel.length > 0 ? sel[h % sel.length]![0] : false;
+      }
+      case 'date': {
+        const base = typeof rec.create_date === 'string' ? rec.create_date : '2025-01-01 00:00:00';
+        const d = new Date(`${base.slice(0, 10)}T00:00:00Z`);
+        d.setUTCDate(d.getUTCDate() + (h % 60));
+        return (h & 3) === 0 ? false : d.toISOString().slice(0, 10);
+      }
+      case 'datetime':
+        return typeof rec.write_date === 'string' && (h & 1) === 0 ? rec.write_date : false;
+      case 'many2one': {
+        const rel = meta.relation ?? '';
+        const target = this.tables.get(rel);
+        if (field === 'create_uid' || field === 'write_uid') return 2;
+        if (field === 'currency_id') return 1;
+        if (field.endsWith('country_id')) return (h & 1) === 0 ? 233 : false;
+        if (target) return (h & 1) === 0 && target.pool.length > 0 ? target.pool[h % Math.min(target.pool.length, 5)]! : false;
+        return false;
+      }
+      case 'many2many':
+      case 'one2many':
+        return [];
+      default:
+        return false; // binary, html, json, properties: never interesting, and never sampled
+    }
+  }
+
+  displayName(model: string, id: number): string {
+    const t = this.tables.get(model);
+    const rec = t?.records.get(id);
+    if (!t || !rec) return EXTERNAL_NAMES[model]?.[id] ?? `${model},${id}`;
+    if (model === 'product.product') {
+      const code = rec.default_code;
+      const attrs = typeof rec.variant_label === 'string' ? ` (${rec.variant_label})` : '';
+      return `${typeof code === 'string' && code ? `[${code}] ` : ''}${String(rec.name)}${attrs}`;
+    }
+    if (typeof rec.complete_name === 'string') return rec.complete_name;
+    if (typeof rec.name === 'string') return rec.name;
+    return `${model},${id}`;
+  }
+
+  /** A field's value in Odoo's read() shape. */
+  readValue(t: ModelTable, rec: Rec, field: string): WireValue {
+    const meta = t.fields[field];
+    const raw = this.value(t, rec, field);
+    if (!meta) return raw as WireValue;
+    switch (meta.type) {
+      case 'many2one': {
+        if (raw === false || raw === null || raw === undefined) return false;
+        const id = raw as number;
+        return [id, this.displayName(meta.relation ?? '', id)];
+      }
+      case 'many2many':
+      case 'one2many':
+        return Array.isArray(raw) ? (raw as number[]) : [];
+      case 'float':
+      case 'monetary':
+        return new PyFloat(typeof raw === 'number' ? raw : 0);
+      case 'integer':
+        return typeof raw === 'number' ? raw : 0;
+      case 'boolean':
+        return raw === true;
+      default:
+        return raw === null || raw === undefined || raw === '' ? (raw === '' ? '' : false) : (raw as WireValue);
+    }
+  }
+}
+
+export const DEFAULT_ORDER: Record<string, string> = {
+  'res.partner': 'complete_name ASC, id DESC',
+  'res.company': 'sequence, name',
+  'res.users': 'name, login',
+  'product.template': 'is_favorite desc, name, id',
+  'product.product': 'default_code, name, id',
+  'product.category': 'complete_name',
+  'stock.location': 'complete_name, id',
+  'sale.order': 'date_order desc, id desc',
+  'pos.order': 'id desc',
+  'purchase.order': 'priority desc, id desc',
+  'hr.employee': 'name',
+  'uom.uom': 'factor DESC, id',
+};
