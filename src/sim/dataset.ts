@@ -46,13 +46,17 @@ export interface DatasetOptions {
   seed: number;
   scale: number;
   withBrand: boolean;
+  demoUid: number;
 }
 
 /** Ids of the people the simulator authenticates (Odoo's demo uses 2 for admin, 6 for demo). */
 export const ADMIN_UID = 2;
-export const DEMO_UID = 6;
+export function demoUid(version: string): number {
+  return version === '19.0' ? 5 : 6;
+}
 
 export function generateDataset(db: Db, o: DatasetOptions): void {
+  const DEMO_UID = o.demoUid;
   const rnd = mulberry32(o.seed * 2654435761 + Math.round(o.scale * 1000));
   const int = (a: number, b: number): number => a + Math.floor(rnd() * (b - a + 1));
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;

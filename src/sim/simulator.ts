@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { CallCounter, FaultInjector, type FaultKind, type FaultSpec } from './control.ts';
-import { ADMIN_UID, DEMO_UID, dt, generateDataset } from './dataset.ts';
+import { ADMIN_UID, demoUid, dt, generateDataset } from './dataset.ts';
 import { faults, OdooFault } from './faults.ts';
 import { MODEL_METHODS, Orm, PUBLIC_METHODS, type SimUser } from './orm.ts';
 import { Db, ModelTable, type Rec } from './store.ts';
@@ -98,11 +98,11 @@ export class Simulator {
       this.data.tables.set(model, new ModelTable(model, f));
     }
     if (opts.withBrand) this.data.tables.set('product.brand', new ModelTable('product.brand', BRAND_FIELDS));
-    generateDataset(this.data, { seed, scale: opts.scale ?? 1, withBrand: !!opts.withBrand });
+    generateDataset(this.data, { seed, scale: opts.scale ?? 1, withBrand: !!opts.withBrand, demoUid: demoUid(this.version) });
     this.orm = new Orm(this.data);
     const companies = [...this.data.table('res.company')!.records.keys()];
     this.admin = { uid: ADMIN_UID, login: 'admin', password: 'admin', apiKey: apiKeyFor(seed, 'admin') };
-    this.demo = { uid: DEMO_UID, login: 'demo', password: 'demo', apiKey: apiKeyFor(seed, 'demo') };
+    this.demo = { uid: demoUid(this.version), login: 'demo', password: 'demo', apiKey: apiKeyFor(seed, 'demo') };
     this.users = [
       { ...this.admin, admin: true, companyId: 1, companyIds: companies },
       { ...this.demo, admin: false, companyId: 1, companyIds: [1] },
