@@ -1,0 +1,27 @@
+/** Short builders for the column specs (required unless said otherwise; the field defaults to the column name). */
+import type { ColumnType, ConstantColumn, FieldColumn, FieldRef } from './types.ts';
+
+export interface FieldOptions {
+  field?: FieldRef;
+  required?: boolean;
+  cyclic?: boolean;
+}
+
+export function col(column: string, type: ColumnType, options: FieldOptions = {}): FieldColumn {
+  return {
+    column,
+    type,
+    field: options.field ?? column,
+    required: options.required ?? true,
+    ...(options.cyclic ? { cyclic: true } : {}),
+  };
+}
+
+/** A many2one to another mirrored table: integer column with a foreign key. */
+export function ref(column: string, references: string, options: FieldOptions = {}): FieldColumn {
+  return { ...col(column, 'integer', options), references };
+}
+
+export function constant(column: string, value: string): ConstantColumn {
+  return { column, type: 'text', constant: value, required: true };
+}

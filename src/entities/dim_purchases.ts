@@ -1,0 +1,36 @@
+import { col, ref } from './columns.ts';
+import type { EntitySpec } from './types.ts';
+
+export const dimPurchases: EntitySpec = {
+  table: 'dim_purchases',
+  kind: 'dimension',
+  sync: 'incremental',
+  key: ['odoo_id'],
+  active: false,
+  sources: [
+    {
+      model: 'purchase.order',
+      columns: [
+        col('name', 'text'),
+        ref('partner_id', 'dim_customers'),
+        col('partner_ref', 'text'),
+        col('state', 'text'),
+        col('date_order', 'timestamptz'),
+        col('date_approve', 'timestamptz'),
+        col('date_planned', 'timestamptz'),
+        col('effective_date', 'timestamptz'),
+        col('amount_untaxed', 'numeric'),
+        col('amount_tax', 'numeric'),
+        col('amount_total', 'numeric'),
+        col('currency_id', 'integer'),
+        ref('company_id', 'dim_branches'),
+        ref('user_id', 'dim_users'),
+        ref('picking_type_id', 'dim_stock_picking_type'),
+        col('invoice_status', 'text'),
+        col('receipt_status', 'text'),
+        col('origin', 'text'),
+        col('create_date', 'timestamptz'),
+      ],
+    },
+  ],
+};

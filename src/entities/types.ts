@@ -1,0 +1,106 @@
+/**
+ * The shape of an entity spec: which Odoo model(s) feed a warehouse table, which field (per Odoo version)
+ * fills each column, and what the column references. Specs are data; the few columns that need code get a
+ * small pure `compute` next to their spec.
+ */
+
+export const ODOO_SERIES = ['16.0', '17.0', '18.0', '19.0'] as const;
+export type OdooSeries = (typeof ODOO_SERIES)[number];
+
+/** PostgreSQL types of the mirrored columns (the specs-match-schema test compares them with the catalog). */
+export type ColumnType = 'text' | 'integer' | 'numeric' | 'boolean' | 'date' | 'timestamptz' | 'integer[]' | 'jsonb';
+
+/** A decoded value (see src/odoo/decode.ts: many2one is already its id, many2many an id list). */
+export type RowValue = string | number | boolean | number[] | null | Record<string, unknown> | unknown[];
+
+/** A decoded record's values by field name. */
+export type RecordValues = Record<string, unknown>;
+
+/**
+ * An Odoo field name, the same in every version, or per version. A version not listed takes the value of
+ * the nearest earlier listed one (so `{ '16.0': 'pos_categ_id', '17.0': 'pos_categ_ids' }` means 17, 18
+ * and 19 use `pos_categ_ids`); `null` means the version has no such field (the column is NULL, no warning).
+ */
+export type FieldRef = string | Partial<Record<OdooSeries, string | null>>;
+
+interface ColumnBase {
+  column: string;
+  type: ColumnType;
+  /**
+   * True: the server must have the field(s) — a missing one is a start-up error naming model, field and
+   * version. False: a missing field makes the column NULL with one warning.
+   */
+  required: boolean;
+  /** The table this column's value points at (a real foreign key in the schema). */
+  references?: string;
+  /**
+   * The reference closes a cycle between tables (e.g. company → partner → company): it does not order the
+   * run; a row loaded before its parent gets an inferred member, filled when the parent loads.
+   */
+  cyclic?: boolean;
+}
+
+/** The column is one Odoo field's decoded value. */
+export interface FieldColumn extends ColumnBase {
+  field: FieldRef;
+}
+
+/** The column is computed from several fields (e.g. product type from `type` + `is_storable`). */
+export interface ComputedColumn extends ColumnBase {
+  /** The fields `compute` reads, per version (same fallback rule as FieldRef). */
+  fields: string[] | Partial<Record<OdooSeries, string[] | null>>;
+  compute: (values: RecordValues, series: OdooSeries) => RowValue;
+}
+
+/** The column has the same value for every row of the source (e.g. all_sales.source = 'pos'). */
+export interface ConstantColumn extends ColumnBase {
+  constant: string;
+}
+
+export type ColumnSpec = FieldColumn | ComputedColumn | ConstantColumn;
+
+export interface SourceSpec {
+  /** The Odoo model read. */
+  model: string;
+  /** For tables fed by several models: this source's value of the entity's source column ('pos', 'sale', 'pos.config'). */
+  source?: string;
+  /** Extra domain leaves ANDed to the sync's cursor domain. */
+  domain?: unknown[];
+  /**
+   * Derived sources read no records: the rows are the selection values of this field of `model`, as
+   * `{ code, name }` pseudo-records (dim_promotion_types).
+   */
+  selectionOf?: string;
+  /** Business columns this source fills; the common ones (odoo_id ← id, write_date, extra, ...) are implicit. */
+  columns: ColumnSpec[];
+}
+
+export type EntityKind = 'dimension' | 'fact';
+export type SyncMode = 'incremental' | 'snapshot' | 'derived';
+
+export interface EntitySpec {
+  table: string;
+  kind: EntityKind;
+  sync: SyncMode;
+  /** Primary key columns of the table. */
+  key: string[];
+  /** The key column that tells sources apart (`source`, `ref_model`), for multi-source tables. */
+  sourceColumn?: string;
+  /** The model may be absent from a server (e.g. OCA product.brand): the entity is skipped, not failed. */
+  optionalModel?: boolean;
+  /** The table has Odoo's `active` column (archived records are mirrored too). */
+  active: boolean;
+  sources: SourceSpec[];
+}
+
+/** An entity as the registry hands it out: the spec plus the tables it must run after. */
+export interface Entity extends EntitySpec {
+  /** Tables referenced by non-cyclic columns (self-references excluded): they sync first. */
+  dependsOn: string[];
+}
+
+/**
+ * The columns every mirrored table has besides its key and business columns; write_date and extra are
+ * filled by toRow, the others by the SQL load. `odoo_id` (when in the key) is filled from the record id.
+ */
+export const COMMON_COLUMNS = ['write_date', 'synced_at', 'deleted_at', 'extra', 'inferred'] as const;
