@@ -420,6 +420,9 @@ export function generateDataset(db: Db, o: DatasetOptions): void {
     });
   }
 
+  put('ir.config_parameter', { id: 1, key: 'web.base.url', value: 'http://localhost:8069', ...dimStamp() });
+  put('ir.config_parameter', { id: 2, key: 'database.uuid', value: `00000000-0000-4000-8000-${String(o.seed).padStart(12, '0')}`, ...dimStamp() });
+
   // --- ir.model: one row per served model --------------------------------------------------------------
   let irId = 1;
   for (const t of db.tables.values()) {

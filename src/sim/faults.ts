@@ -19,14 +19,18 @@ type Recorded = Record<string, { faultCode: number | null; faultString: string |
 const cache = new Map<OdooVersion, Recorded>();
 
 function recorded(version: OdooVersion, kase: string): string {
+  const s = recordedOrNull(version, kase);
+  if (!s) throw new Error(`no recorded fault ${kase} for ${version}`);
+  return s;
+}
+
+function recordedOrNull(version: OdooVersion, kase: string): string | null {
   let all = cache.get(version);
   if (!all) {
     all = loadVersionFile<Recorded>(version, 'faults.json');
     cache.set(version, all);
   }
-  const s = all[kase]?.faultString;
-  if (!s) throw new Error(`no recorded fault ${kase} for ${version}`);
-  return s;
+  return all[kase]?.faultString ?? null;
 }
 
 function replaceAll(s: string, pairs: [string, string][]): string {
@@ -93,6 +97,8 @@ export const faults = {
   },
   /** Model-level access error (no ACL for the user's groups). */
   accessModel(v: OdooVersion, model: string, description: string, group: string): OdooFault {
+    const own = recordedOrNull(v, `demo_access_${model.replace(/\./g, '_')}`);
+    if (own) return new OdooFault(4, own, { status: 403, name: 'odoo.exceptions.AccessError', message: own });
     const s = recorded(v, 'demo_access_ir_model')
       .replace("'Models' (ir.model)", `'${description}' (${model})`)
       .replace(/\t- [^\n]*/, `\t- ${group}`);

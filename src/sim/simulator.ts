@@ -9,7 +9,7 @@ import { faults, OdooFault } from './faults.ts';
 import { MODEL_METHODS, Orm, PUBLIC_METHODS, type SimUser } from './orm.ts';
 import { Db, ModelTable, type Rec } from './store.ts';
 import { loadVersionFile, type ModelFields, type OdooVersion } from './versions.ts';
-import { faultResponse, methodResponse, parseMethodCall, pyJson, XmlRpcParseError, type WireValue } from './xmlrpc-codec.ts';
+import { faultResponse, methodResponse, type EnvelopeStyle, parseMethodCall, pyJson, XmlRpcParseError, type WireValue } from './xmlrpc-codec.ts';
 
 export interface SimulatorOptions {
   port?: number;
@@ -45,6 +45,22 @@ const BRAND_FIELDS: ModelFields = {
   create_uid: { type: 'many2one', string: 'Created by', relation: 'res.users', store: true, readonly: true, required: false },
   write_date: { type: 'datetime', string: 'Last Updated on', store: true, readonly: true, required: false },
   write_uid: { type: 'many2one', string: 'Last Updated by', relation: 'res.users', store: true, readonly: true, required: false },
+};
+
+const STAMP_FIELDS: ModelFields = {
+  display_name: { type: 'char', string: 'Display Name', store: false, readonly: true, required: false },
+  create_date: { type: 'datetime', string: 'Created on', store: true, readonly: true, required: false },
+  create_uid: { type: 'many2one', string: 'Created by', relation: 'res.users', store: true, readonly: true, required: false },
+  write_date: { type: 'datetime', string: 'Last Updated on', store: true, readonly: true, required: false },
+  write_uid: { type: 'many2one', string: 'Last Updated by', relation: 'res.users', store: true, readonly: true, required: false },
+};
+
+/** ir.config_parameter is in every Odoo; it is only here so the restricted user can be refused it. */
+const CONFIG_PARAMETER_FIELDS: ModelFields = {
+  id: { type: 'integer', string: 'ID', store: true, readonly: true, required: false },
+  key: { type: 'char', string: 'Key', store: true, readonly: false, required: true },
+  value: { type: 'text', string: 'Value', store: true, readonly: false, required: true },
+  ...STAMP_FIELDS,
 };
 
 function apiKeyFor(seed: number, login: string): string {
@@ -97,6 +113,7 @@ export class Simulator {
       }
       this.data.tables.set(model, new ModelTable(model, f));
     }
+    this.data.tables.set('ir.config_parameter', new ModelTable('ir.config_parameter', CONFIG_PARAMETER_FIELDS));
     if (opts.withBrand) this.data.tables.set('product.brand', new ModelTable('product.brand', BRAND_FIELDS));
     generateDataset(this.data, { seed, scale: opts.scale ?? 1, withBrand: !!opts.withBrand, demoUid: demoUid(this.version) });
     this.orm = new Orm(this.data);
@@ -309,6 +326,10 @@ export class Simulator {
     res.end(buf);
   }
 
+  private get envelope(): EnvelopeStyle {
+    return this.version === '16.0' || this.version === '17.0' ? 'python' : 'odoo18';
+  }
+
   private userFor(uid: unknown, secret: unknown): SimUser | undefined {
     return this.users.find((u) => u.uid === uid && (secret === u.password || secret === u.apiKey));
   }
@@ -318,7 +339,7 @@ export class Simulator {
     try {
       call = parseMethodCall(body);
     } catch (e) {
-      return this.sendXml(res, faultResponse(1, `${e instanceof XmlRpcParseError ? 'ExpatError' : 'Error'}: ${(e as Error).message}`));
+      return this.sendXml(res, faultResponse(1, `${e instanceof XmlRpcParseError ? 'ExpatError' : 'Error'}: ${(e as Error).message}`, this.envelope));
     }
     const p = call.params;
     const isObject = service === 'object' && (call.method === 'execute_kw' || call.method === 'execute');
@@ -330,9 +351,9 @@ export class Simulator {
     try {
       if (injected === 'serialization') throw faults.serialization();
       if (injected === 'accessDenied') throw faults.accessDenied();
-      this.sendXml(res, methodResponse(this.xmlRpcCall(service, call.method, p)));
+      this.sendXml(res, methodResponse(this.xmlRpcCall(service, call.method, p), this.envelope));
     } catch (e) {
-      if (e instanceof OdooFault) return this.sendXml(res, faultResponse(e.faultCode, e.faultString));
+      if (e instanceof OdooFault) return this.sendXml(res, faultResponse(e.faultCode, e.faultString, this.envelope));
       throw e;
     }
   }

@@ -60,18 +60,29 @@ function dumpValue(v: WireValue, out: string[]): void {
   }
 }
 
-export function methodResponse(result: WireValue): string {
-  const out = ["<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n"];
-  dumpValue(result, out);
-  out.push('</param>\n</params>\n</methodResponse>\n');
-  return out.join('');
+/**
+ * Envelope style: 16/17 use Python's `xmlrpc.client.dumps` as is; 18+ wrap it themselves, which gives a
+ * double-quoted XML declaration and an empty line before `</methodResponse>`.
+ */
+export type EnvelopeStyle = 'python' | 'odoo18';
+
+function envelope(style: EnvelopeStyle, inner: string[], tag: 'params' | 'fault'): string {
+  const decl = style === 'python' ? "<?xml version='1.0'?>" : '<?xml version="1.0"?>';
+  const open = tag === 'params' ? '<params>\n<param>\n' : '<fault>\n';
+  const close = tag === 'params' ? '</param>\n</params>\n' : '</fault>\n';
+  return `${decl}\n<methodResponse>\n${open}${inner.join('')}${close}${style === 'python' ? '' : '\n'}</methodResponse>\n`;
 }
 
-export function faultResponse(faultCode: number, faultString: string): string {
-  const out = ["<?xml version='1.0'?>\n<methodResponse>\n<fault>\n"];
+export function methodResponse(result: WireValue, style: EnvelopeStyle = 'python'): string {
+  const out: string[] = [];
+  dumpValue(result, out);
+  return envelope(style, out, 'params');
+}
+
+export function faultResponse(faultCode: number, faultString: string, style: EnvelopeStyle = 'python'): string {
+  const out: string[] = [];
   dumpValue({ faultCode, faultString }, out);
-  out.push('</fault>\n</methodResponse>\n');
-  return out.join('');
+  return envelope(style, out, 'fault');
 }
 
 /** Python-style JSON (`json.dumps`): floats keep their `.0`. Used by the JSON-2 endpoint. */
