@@ -72,8 +72,8 @@ export async function* iterateByWriteDate(
   const userDomain = options.domain ?? [];
   const fields = withFields(options.fields, 'id', 'write_date');
   let cursor = options.after ? { ...options.after, writeDate: options.after.writeDate.slice(0, 19) } : undefined;
-  // Resuming may land inside a second: finish it by id first.
-  let inSecond = cursor !== undefined;
+  /** Reading the cursor's second alone, by id, because a batch could not hold all of it. */
+  let inSecond = false;
 
   for (;;) {
     if (inSecond && cursor) {
@@ -93,7 +93,10 @@ export async function* iterateByWriteDate(
       continue;
     }
 
-    const lower: Domain = cursor ? [['write_date', '>=', nextSecond(cursor.writeDate)]] : [['write_date', '!=', false]];
+    // After (w, i): the rest of second w (id > i), then every later second.
+    const lower: Domain = cursor
+      ? ['|', ['write_date', '>=', nextSecond(cursor.writeDate)], '&', '&', ['write_date', '>=', cursor.writeDate], ['write_date', '<', nextSecond(cursor.writeDate)], ['id', '>', cursor.id]]
+      : [['write_date', '!=', false]];
     const records = await client.searchRead(model, {
       domain: and(userDomain, lower),
       fields,
@@ -117,7 +120,8 @@ export async function* iterateByWriteDate(
       cursor = { writeDate: headSecond, id: maxId(head.filter((r) => secondOf(r, model) === headSecond)) };
       yield { records: head, cursor };
     }
-    cursor = { writeDate: lastSecond, id: 0 };
+    // The cursor's own second may be the one cut: resume it after the ids already yielded.
+    cursor = { writeDate: lastSecond, id: head.length === 0 && cursor?.writeDate === lastSecond ? cursor.id : 0 };
     inSecond = true;
   }
 }
