@@ -30,6 +30,8 @@ export type Responder = (req: ReceivedRequest, index: number) => Reply | Promise
 export interface ReplayServer {
   url: string;
   requests: ReceivedRequest[];
+  /** TCP connections accepted so far (keep-alive reuses them). */
+  connections(): number;
   close(): Promise<void>;
 }
 
@@ -49,11 +51,14 @@ export async function startReplayServer(responder: Responder): Promise<ReplaySer
       });
     });
   });
+  let connections = 0;
+  server.on('connection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    connections: () => connections,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
