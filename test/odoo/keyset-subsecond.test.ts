@@ -3,6 +3,7 @@
 // the textbook `write_date > w OR (write_date = w AND id > i)` cursor would skip or repeat records.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createOdooClient, iterateByWriteDate, type OdooClient } from '../../src/odoo/index.ts';
+import { nextByWriteDate, writeDateStart, type WriteDateStepCursor } from '../../src/odoo/keyset-step.ts';
 import { startReplayServer, type ReplayServer } from './replay-server.ts';
 
 interface Row {
@@ -105,4 +106,34 @@ it('the textbook (write_date, id) domain repeats records on such a server (why k
     cursor = { w: String(last.write_date), i: last.id };
   }
   expect(new Set(seen).size).toBeLessThan(seen.length);
+});
+
+it.each([50, 299, 1000, 7000])('the stored-cursor step walk (keyset-step.ts) reads every record once too (batch %i)', async (batchSize) => {
+  const seen: number[] = [];
+  let stored: string | null = null; // the cursor as a job would keep it in the database, between steps
+  for (let steps = 0; ; steps++) {
+    expect(steps).toBeLessThan(1000);
+    const cursor = stored === null ? undefined : (JSON.parse(stored) as WriteDateStepCursor | undefined);
+    const step = await nextByWriteDate(client, 'res.partner', cursor, { fields: [], batchSize });
+    seen.push(...step.records.map((r) => r.id));
+    stored = JSON.stringify(step.cursor ?? null);
+    if (step.done) break;
+  }
+  expect(new Set(seen).size).toBe(seen.length);
+  expect(seen.length).toBe(rows.length);
+});
+
+it('writeDateStart re-reads from a second on (the lookback window)', async () => {
+  const since = truncated(BASE_US + 6_000_000);
+  const wanted = rows.filter((r) => r.us >= toUs(since)).length;
+  const seen: number[] = [];
+  let cursor: WriteDateStepCursor | undefined = writeDateStart(since);
+  for (;;) {
+    const step = await nextByWriteDate(client, 'res.partner', cursor, { fields: [], batchSize: 333 });
+    seen.push(...step.records.map((r) => r.id));
+    cursor = step.cursor;
+    if (step.done) break;
+  }
+  expect(new Set(seen).size).toBe(seen.length);
+  expect(seen.length).toBe(wanted);
 });

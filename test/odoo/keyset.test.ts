@@ -2,6 +2,7 @@
 // each and do not follow id order must come out exactly once, in incremental and in full order.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOdooClient, iterateById, iterateByWriteDate, type OdooClient, type WriteDateCursor } from '../../src/odoo/index.ts';
+import { nextById, nextByWriteDate, type WriteDateStepCursor } from '../../src/odoo/keyset-step.ts';
 import { startSimulator, type Simulator } from '../../src/sim/index.ts';
 
 const MODEL = 'res.partner';
@@ -113,5 +114,34 @@ describe('iterateById', () => {
       seen.push(...batch.records.map((r) => r.id));
     }
     expect(seen).toEqual(expected.filter((id) => id > from));
+  });
+});
+
+describe('keyset-step (one batch a job, cursor stored in between)', () => {
+  it('the (write_date, id) walk reads each of 100k records once', async () => {
+    const seen: number[] = [];
+    let stored = 'null';
+    for (let steps = 0; ; steps++) {
+      expect(steps).toBeLessThan(500);
+      const cursor = (JSON.parse(stored) as WriteDateStepCursor | null) ?? undefined;
+      const step = await nextByWriteDate(client, MODEL, cursor, { fields: ['name'], batchSize: 3000, context });
+      seen.push(...step.records.map((r) => r.id));
+      stored = JSON.stringify(step.cursor ?? null);
+      if (step.done) break;
+    }
+    expectEachOnce(seen, expected);
+  });
+
+  it('the id walk reads each record once, bounded by beforeId', async () => {
+    const bound = expected[60_000]!;
+    const seen: number[] = [];
+    let after = 0;
+    for (;;) {
+      const step = await nextById(client, MODEL, after, { fields: ['name'], batchSize: 9000, beforeId: bound, context });
+      seen.push(...step.records.map((r) => r.id));
+      after = step.cursor;
+      if (step.done) break;
+    }
+    expect(seen).toEqual(expected.filter((id) => id <= bound));
   });
 });
