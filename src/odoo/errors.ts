@@ -18,6 +18,8 @@ export interface OdooErrorDetails {
   httpStatus?: number;
   /** Python exception or JSON-2 error name when the server gave one. */
   errorName?: string;
+  /** From a `Retry-After` header (429/503): how long the server asked us to wait. */
+  retryAfterMs?: number;
   cause?: unknown;
 }
 
@@ -29,6 +31,7 @@ export class OdooError extends Error {
   readonly faultCode?: number | string;
   readonly httpStatus?: number;
   readonly errorName?: string;
+  readonly retryAfterMs?: number;
   /** Whether trying the same call again may succeed. */
   readonly transient: boolean = false;
 
@@ -40,6 +43,7 @@ export class OdooError extends Error {
     this.faultCode = details.faultCode;
     this.httpStatus = details.httpStatus;
     this.errorName = details.errorName;
+    this.retryAfterMs = details.retryAfterMs;
   }
 }
 
@@ -154,7 +158,7 @@ const TRANSIENT_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
  * A JSON-2 error response: `{name, message, arguments, context, debug}` with 401/403/404/422/500, or
  * a body that is not that (a proxy's HTML page, an empty 503).
  */
-export function errorFromJson2Response(status: number, bodyText: string, ctx: ErrorContext): OdooError {
+export function errorFromJson2Response(status: number, bodyText: string, ctx: ErrorContext, retryAfter?: string): OdooError {
   let body: { name?: unknown; message?: unknown; debug?: unknown } | undefined;
   try {
     const parsed: unknown = JSON.parse(bodyText);
@@ -162,11 +166,11 @@ export function errorFromJson2Response(status: number, bodyText: string, ctx: Er
   } catch {
     body = undefined;
   }
-  if (!body || typeof body.message !== 'string') return errorFromHttpStatus(status, bodyText, ctx);
+  if (!body || typeof body.message !== 'string') return errorFromHttpStatus(status, bodyText, ctx, retryAfter);
   const errorName = typeof body.name === 'string' ? body.name : undefined;
   const message = scrub(body.message, ctx.secrets);
   const debug = typeof body.debug === 'string' ? scrub(body.debug, ctx.secrets) : '';
-  const details = { model: ctx.model, method: ctx.method, serverMessage: serverWords(message), httpStatus: status, errorName };
+  const details = { model: ctx.model, method: ctx.method, serverMessage: serverWords(message), httpStatus: status, errorName, retryAfterMs: parseRetryAfter(retryAfter) };
   if (status === 401 || /AccessDenied/.test(errorName ?? '')) return new OdooAuthError(details);
   if (status === 404 && /the model '[^']+' does not exist/i.test(message)) return new OdooUnknownModelError(details);
   if (status === 429 || status === 502 || status === 503 || status === 504) return new OdooTransientError(details);
@@ -176,11 +180,11 @@ export function errorFromJson2Response(status: number, bodyText: string, ctx: Er
 }
 
 /** An HTTP failure without an Odoo error body: HTML error pages and gateway errors are transient. */
-export function errorFromHttpStatus(status: number, bodyText: string, ctx: ErrorContext): OdooError {
+export function errorFromHttpStatus(status: number, bodyText: string, ctx: ErrorContext, retryAfter?: string): OdooError {
   const isHtml = /^\s*<(!doctype html|html|head|body)\b/i.test(bodyText);
   const title = isHtml ? /<title>([^<]*)<\/title>/i.exec(bodyText)?.[1]?.trim() : undefined;
   const serverMessage = scrub(`HTTP ${status}${title ? ` ${title}` : bodyText.trim() && !isHtml ? ` ${serverWords(bodyText).slice(0, 200)}` : ''}`, ctx.secrets);
-  const details = { model: ctx.model, method: ctx.method, serverMessage, httpStatus: status };
+  const details = { model: ctx.model, method: ctx.method, serverMessage, httpStatus: status, retryAfterMs: parseRetryAfter(retryAfter) };
   if (status === 401) return new OdooAuthError(details);
   if (status === 403) return new OdooAccessError(details);
   if (TRANSIENT_STATUS.has(status) || status >= 500 || (isHtml && status === 200)) return new OdooTransientError(details);
@@ -188,6 +192,15 @@ export function errorFromHttpStatus(status: number, bodyText: string, ctx: Error
     return new OdooError(details, `Odoo ${ctx.model}.${ctx.method} failed: ${serverMessage} (is the URL right, and does this server have that API?)`);
   }
   return new OdooError(details);
+}
+
+/** `Retry-After: <seconds>` or `Retry-After: <HTTP date>` in milliseconds. */
+export function parseRetryAfter(header: string | undefined, now = Date.now()): number | undefined {
+  if (!header) return undefined;
+  const trimmed = header.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 const TRANSIENT_CODES = new Set([

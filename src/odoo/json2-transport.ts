@@ -72,7 +72,7 @@ export class Json2Transport implements Transport {
           res.on('end', () => {
             const text = Buffer.concat(chunks).toString('utf8');
             const status = res.statusCode ?? 0;
-            if (status !== 200) return reject(errorFromJson2Response(status, text, ctx));
+            if (status !== 200) return reject(errorFromJson2Response(status, text, ctx, res.headers['retry-after']));
             try {
               resolve(JSON.parse(text));
             } catch {

@@ -32,7 +32,9 @@ export async function withRetry<T>(policy: RetryPolicy, ctx: RetryContext, attem
       return await attempt(n);
     } catch (err) {
       if (!isTransient(err) || n >= policy.retries) throw err;
-      const delayMs = backoffDelay(policy, n);
+      // A server's Retry-After (429/503) is honoured up to the cap; otherwise full-jitter backoff.
+      const asked = err instanceof OdooError && err.retryAfterMs !== undefined ? Math.min(err.retryAfterMs, policy.maxDelayMs) : 0;
+      const delayMs = Math.max(backoffDelay(policy, n), asked);
       ctx.onRetry?.();
       ctx.logger?.warn(
         {

@@ -83,7 +83,8 @@ export class XmlRpcTransport implements Transport {
     if (err.faultCode !== undefined || err.faultString !== undefined) return errorFromFault(err, ctx);
     const status = err.res?.statusCode;
     if (status !== undefined) {
-      if (status !== 200) return errorFromHttpStatus(status, err.body ?? '', ctx);
+      const retryAfter = err.res?.headers['retry-after'];
+      if (status !== 200) return errorFromHttpStatus(status, err.body ?? '', ctx, retryAfter);
       // A 200 that is not XML-RPC: an HTML page from a proxy is transient, anything else is a broken server.
       const fromPage = errorFromHttpStatus(status, err.body ?? '', ctx);
       if (fromPage.transient) return fromPage;

@@ -1,6 +1,6 @@
 // Error mapping for cases no recorded fixture covers, backoff bounds, and connection reuse.
 import { afterEach, describe, expect, it } from 'vitest';
-import { errorFromFault, errorFromJson2Response, serverWords } from '../../src/odoo/errors.ts';
+import { errorFromFault, errorFromJson2Response, parseRetryAfter, serverWords } from '../../src/odoo/errors.ts';
 import {
   backoffDelay,
   createOdooClient,
@@ -61,6 +61,30 @@ describe('backoff', () => {
     expect(backoffDelay(policy, 2, () => 0.5)).toBe(200);
     expect(backoffDelay(policy, 10, () => 0.999)).toBe(999);
     expect(backoffDelay(policy, 3, () => 0)).toBe(0);
+  });
+});
+
+describe('Retry-After', () => {
+  it('parses seconds and HTTP dates', () => {
+    expect(parseRetryAfter('3')).toBe(3000);
+    expect(parseRetryAfter('Wed, 25 Nov 2026 20:00:10 GMT', Date.parse('2026-11-25T20:00:00Z'))).toBe(10_000);
+    expect(parseRetryAfter('soon')).toBeUndefined();
+    expect(parseRetryAfter(undefined)).toBeUndefined();
+  });
+
+  it('a 429 with Retry-After waits that long (up to the cap) before the retry', async () => {
+    const server = await startReplayServer(
+      withLogin((_r, i) => (i === 1 ? { status: 429, headers: { 'Content-Type': 'text/html', 'Retry-After': '1' }, body: '<html><title>429 Too Many Requests</title></html>' } : { body: xmlrpcResult('<int>4</int>') })),
+    );
+    const client = createOdooClient({ url: server.url, db: 'd', username: 'u', password: 'p', transport: 'xmlrpc', retryBaseDelayMs: 1, retryMaxDelayMs: 5000 });
+    try {
+      const started = Date.now();
+      expect(await client.searchCount('res.partner')).toBe(4);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(990);
+    } finally {
+      client.close();
+      await server.close();
+    }
   });
 });
 
