@@ -213,6 +213,25 @@ describe.each(VERSIONS)('Odoo %s simulator', (version) => {
   });
 });
 
+describe('concurrency', () => {
+  it.each(['17.0', '19.0'] as const)('%s: 40 calls in parallel with latency each get their own answer', async (version) => {
+    const sim = await startSimulator({ port: 0, version, scale: 1, seed: 5 });
+    const client = clientFor(sim);
+    try {
+      await client.authenticate();
+      sim.setLatency(50);
+      const ids = await client.search('res.partner', [], { order: 'id asc', limit: 40, context: { active_test: false } });
+      const started = Date.now();
+      const rows = await Promise.all(ids.map((id) => client.read('res.partner', [id], ['name'], { active_test: false })));
+      expect(rows.map((r) => r[0]!.id)).toEqual(ids);
+      expect(Date.now() - started).toBeLessThan(40 * 50); // not one after the other
+    } finally {
+      client.close();
+      await sim.close();
+    }
+  });
+});
+
 describe('forcing the transport', () => {
   it('XML-RPC on an Odoo 19 server when asked', async () => {
     const sim = await startSimulator({ port: 0, version: '19.0', scale: 1, seed: 3 });
