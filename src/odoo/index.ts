@@ -17,6 +17,8 @@ export { decodeRecord, decodeRecords, makeRecordDecoder, schemaForField, OdooDec
 export type { DecodedRecord, DecodedValue, Many2oneValue, RecordDecoder, ReferenceValue } from './decode.ts';
 export { iterateByWriteDate, iterateById } from './keyset.ts';
 export type { IdCursor, KeysetBatch, KeysetOptions, WriteDateCursor } from './keyset.ts';
+export { nextById, nextByWriteDate, writeDateStart } from './keyset-step.ts';
+export type { StepOptions, StepResult, WriteDateStepCursor } from './keyset-step.ts';
 export { backoffDelay, defaultRetryPolicy, withRetry } from './retry.ts';
 export type { RetryPolicy } from './retry.ts';
 export { cleanForWire, toOdooDatetime, OdooWireValueError } from './wire.ts';

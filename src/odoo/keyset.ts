@@ -10,7 +10,10 @@
 // split by the batch limit, on its own by id (`w <= write_date < w+1s AND id > i`, order `id asc`).
 // With whole-second write_dates this is the textbook domain, written with a half-open second.
 import type { OdooClient } from './client.ts';
+import { addSeconds, secondOf } from './keyset-step.ts';
 import type { Domain, OdooContext, RawRecord } from './types.ts';
+
+const nextSecond = (second: string): string => addSeconds(second, 1);
 
 export interface WriteDateCursor {
   /** Odoo's UTC `YYYY-MM-DD HH:MM:SS`. */
@@ -39,20 +42,6 @@ function and(...domains: Domain[]): Domain {
 
 function withFields(fields: string[], ...required: string[]): string[] {
   return [...new Set([...fields, ...required])];
-}
-
-const SECOND = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})/;
-
-function secondOf(record: RawRecord, model: string): string {
-  const value = record.write_date;
-  const m = typeof value === 'string' ? SECOND.exec(value) : null;
-  if (!m) throw new TypeError(`${model} record ${record.id}: write_date ${JSON.stringify(value)} is not a datetime`);
-  return `${m[1]} ${m[2]}`;
-}
-
-function nextSecond(second: string): string {
-  const t = Date.parse(`${second.replace(' ', 'T')}Z`) + 1000;
-  return new Date(t).toISOString().slice(0, 19).replace('T', ' ');
 }
 
 function maxId(records: RawRecord[]): number {
