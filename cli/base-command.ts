@@ -52,18 +52,23 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     });
     this.flags = flags as BaseFlags<T>;
     this.args = args as Record<string, unknown>;
+    this.requireSettings(this.requires ?? []);
+    this.secrets = secretValues(this.settings);
+    this.logger = createLogger({ level: this.settings.LOG_LEVEL, file: this.settings.LOG_FILE });
+  }
+
+  /** Checks, now, settings groups that only some uses of the command need (exit 2 naming what is missing). */
+  protected requireSettings(groups: NonNullable<LoadOptions['require']>): void {
     try {
       this.settings = loadConfig({
         envFile: this.flags['env-file'],
-        require: this.requires,
+        require: groups,
         flags: { DATABASE_URL: this.flags['database-url'], LOG_LEVEL: this.flags['log-level'], ...this.settingsFromFlags() },
       });
     } catch (error) {
-      if (error instanceof ConfigError) this.error(error.message, { exit: 2 });
+      if (error instanceof ConfigError) this.error(this.scrub(error.message), { exit: 2 });
       throw error;
     }
-    this.secrets = secretValues(this.settings);
-    this.logger = createLogger({ level: this.settings.LOG_LEVEL, file: this.settings.LOG_FILE });
   }
 
   protected async openDatabase(): Promise<TargetDatabase> {

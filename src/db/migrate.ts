@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Logger as MigrateLogger } from '@graphile/logger';
 import { migrate } from 'graphile-migrate';
 // graphile-migrate keeps its pools alive for a while after use; release them so a command can end at once.
 import { clearAllPools } from 'graphile-migrate/dist/pgReal.js';
@@ -27,9 +28,7 @@ export async function migrateDatabase(connectionString: string, logger: Logger =
   const workerSchemaBefore = await hasSchema(connectionString, 'graphile_worker');
   await installWorkerSchema(connectionString, logger);
   try {
-    // Same @graphile/logger class; the two packages only type its scope differently.
-    const migrateLogger = toGraphileLogger(logger) as unknown as NonNullable<Parameters<typeof migrate>[0]['logger']>;
-    await migrate({ connectionString, migrationsFolder: MIGRATIONS_FOLDER, logger: migrateLogger });
+    await migrate({ connectionString, migrationsFolder: MIGRATIONS_FOLDER, logger: toMigrateLogger(logger) });
   } finally {
     clearAllPools();
   }
@@ -68,10 +67,21 @@ async function withClient<T>(connectionString: string, fn: (client: pg.Client) =
   }
 }
 
-/** graphile-migrate and graphile-worker log through @graphile/logger: route it into pino. */
-export function toGraphileLogger(logger: Logger): WorkerLogger {
-  return new WorkerLogger((scope) => (level, message, meta) => {
+/**
+ * graphile-migrate and graphile-worker log through @graphile/logger, each checking for its own copy of
+ * the class (they depend on different versions): route both into pino.
+ */
+function logTo(logger: Logger) {
+  return (scope: object) => (level: string, message: string, meta?: object) => {
     const method = level === 'error' ? 'error' : level === 'warning' ? 'warn' : 'debug';
     logger[method]({ ...scope, ...meta }, message);
-  });
+  };
+}
+
+export function toGraphileLogger(logger: Logger): WorkerLogger {
+  return new WorkerLogger(logTo(logger));
+}
+
+function toMigrateLogger(logger: Logger): MigrateLogger {
+  return new MigrateLogger(logTo(logger));
 }

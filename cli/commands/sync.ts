@@ -1,0 +1,100 @@
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../base-command.ts';
+import { createDatabasePool } from '../../src/db/pool.ts';
+import { createSyncContext, odooClientFromSettings } from '../../src/sync/context.ts';
+import { followRun } from '../../src/sync/follow.ts';
+import { resolveEntities, startRun, UnknownEntityError } from '../../src/sync/run.ts';
+import type { RunReport } from '../../src/sync/run-report.ts';
+import { entityNames } from '../../src/entities/index.ts';
+import { assertMigrated } from '../../src/db/schema-check.ts';
+
+export default class Sync extends BaseCommand<typeof Sync> {
+  static override summary = 'Sync Odoo into the warehouse: enqueue a run and follow it to the end';
+  static override description =
+    'Enqueues a run of the given entities (all by default) in the job queue inside the target database and, unless ' +
+    '--no-wait, processes it in this process until it ends, then prints a summary per entity. Incremental by default: ' +
+    'each entity reads what changed since its watermark (minus the LOOKBACK window); --full re-reads everything. ' +
+    'Exit code 0 when every entity succeeded or was skipped, 1 when one failed, 2 for bad settings or flags.';
+  static override examples = [
+    '<%= config.bin %> sync',
+    '<%= config.bin %> sync --entity fact_stock',
+    '<%= config.bin %> sync --entity dim_products --entity fact_sales_lines --full',
+    '<%= config.bin %> sync --no-wait   # leave the run to `odoo-etl worker`',
+    '<%= config.bin %> sync --json',
+  ];
+  static override enableJsonFlag = true;
+  static override flags = {
+    entity: Flags.string({
+      char: 'e',
+      multiple: true,
+      description: `table to sync (repeatable); one of: ${entityNames().join(', ')}`,
+    }),
+    full: Flags.boolean({ description: 're-read every record instead of the changes since the watermark', default: false }),
+    wait: Flags.boolean({ description: 'process the run here and wait for it to end (--no-wait only enqueues it)', default: true, allowNo: true }),
+    concurrency: Flags.integer({ description: 'jobs processed at once in this process [env: WORKER_CONCURRENCY]', min: 1 }),
+    'batch-size': Flags.integer({ description: 'records per Odoo call [env: BATCH_SIZE]', min: 1 }),
+  };
+
+  protected override settingsFromFlags() {
+    return { WORKER_CONCURRENCY: this.flags.concurrency, BATCH_SIZE: this.flags['batch-size'] };
+  }
+
+  async run(): Promise<{ runId: number; started: boolean; reason?: string; report?: RunReport }> {
+    let entities: string[];
+    try {
+      entities = resolveEntities(this.flags.entity);
+    } catch (error) {
+      if (error instanceof UnknownEntityError) this.error(error.message, { exit: 2 });
+      throw error;
+    }
+    if (this.flags.wait) this.requireSettings(['odoo']);
+
+    const target = await this.openDatabase();
+    const pool = await createDatabasePool(target.url);
+    this.onClose(() => pool.end());
+    await assertMigrated(pool);
+
+    const run = await startRun(pool, { entities, full: this.flags.full, trigger: 'cli' });
+    if (!run.started) {
+      this.logToStderr(`run ${run.runId} not started: ${run.reason}`);
+      this.exit(1);
+    }
+    if (!this.flags.wait) {
+      this.log(`run ${run.runId} queued (${entities.length} entities); a running \`odoo-etl worker\` will process it`);
+      return { runId: run.runId, started: true };
+    }
+
+    const odoo = odooClientFromSettings(this.settings, this.logger);
+    this.onClose(async () => odoo.close());
+    const context = createSyncContext({ pool, odoo, settings: this.settings, logger: this.logger });
+    this.log(`run ${run.runId}: ${this.flags.full ? 'full' : 'incremental'} sync of ${entities.length} entities from ${this.settings.ODOO_URL}`);
+    const report = await followRun({ connectionString: target.url, context, runId: run.runId, concurrency: this.settings.WORKER_CONCURRENCY });
+    if (!this.jsonEnabled()) this.printSummary(report);
+    if (report.run.status === 'failed') {
+      if (this.jsonEnabled()) this.logJson({ runId: run.runId, started: true, report });
+      this.exit(1);
+    }
+    return { runId: run.runId, started: true, report };
+  }
+
+  private printSummary(report: RunReport): void {
+    const rows = report.steps.map((step) => ({
+      entity: step.entity,
+      status: step.status,
+      mode: step.mode ?? '',
+      read: step.read,
+      inserted: step.inserted,
+      updated: step.updated,
+      unchanged: step.unchanged,
+      deleted: step.deleted,
+      seconds: step.started_at && step.finished_at ? ((Date.parse(step.finished_at) - Date.parse(step.started_at)) / 1000).toFixed(1) : '',
+      note: step.error ?? step.warnings.join('; '),
+    }));
+    const columns = Object.keys(rows[0] ?? {}) as Array<keyof (typeof rows)[number]>;
+    const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
+    const line = (values: string[]) => values.map((v, i) => (i === values.length - 1 ? v : v.padEnd(widths[i]!))).join('  ').trimEnd();
+    this.log(line(columns));
+    for (const row of rows) this.log(line(columns.map((c) => String(row[c]))));
+    this.log(`run ${report.run.id} ${report.run.status}${report.run.error ? `: ${report.run.error}` : ''}`);
+  }
+}

@@ -1,0 +1,66 @@
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../base-command.ts';
+import { createDatabasePool } from '../../src/db/pool.ts';
+import { assertMigrated } from '../../src/db/schema-check.ts';
+import { createSyncContext, odooClientFromSettings } from '../../src/sync/context.ts';
+import { startWorker } from '../../src/worker/runner.ts';
+
+export default class Worker extends BaseCommand<typeof Worker> {
+  static override summary = 'Run queued sync jobs and the schedules, until stopped';
+  static override description =
+    'A long-running graphile-worker process: it takes the jobs that `sync` (and the schedules) queue in the target ' +
+    'database and runs the schedules stored there (SYNC_SCHEDULE, RECONCILE_SCHEDULE; each fires once however many ' +
+    'workers run, and missed ticks are caught up after downtime). Run as many as you like, on as many machines: the ' +
+    'queue hands each job to one of them. SIGTERM or SIGINT stops taking jobs and lets the running ones finish; a ' +
+    'worker killed outright loses nothing either: its jobs are retried by the others.';
+  static override examples = [
+    '<%= config.bin %> worker',
+    '<%= config.bin %> worker --concurrency 8',
+    'SYNC_SCHEDULE="*/5 * * * *" <%= config.bin %> worker',
+    '<%= config.bin %> worker --no-schedule   # jobs only; schedules run in other workers',
+  ];
+  static override flags = {
+    concurrency: Flags.integer({ description: 'jobs run at once [env: WORKER_CONCURRENCY]', min: 1 }),
+    schedule: Flags.boolean({ description: 'also run the schedules (--no-schedule: jobs only)', default: true, allowNo: true }),
+  };
+
+  protected override requires: Array<'odoo'> = ['odoo'];
+
+  protected override settingsFromFlags() {
+    return { WORKER_CONCURRENCY: this.flags.concurrency };
+  }
+
+  async run(): Promise<void> {
+    const target = await this.openDatabase();
+    const pool = await createDatabasePool(target.url);
+    this.onClose(() => pool.end());
+    await assertMigrated(pool);
+    const odoo = odooClientFromSettings(this.settings, this.logger);
+    this.onClose(async () => odoo.close());
+    const context = createSyncContext({ pool, odoo, settings: this.settings, logger: this.logger });
+
+    const worker = await startWorker({
+      connectionString: target.url,
+      context,
+      concurrency: this.settings.WORKER_CONCURRENCY,
+      schedule: this.flags.schedule ? { sync: this.settings.SYNC_SCHEDULE, reconcile: this.settings.RECONCILE_SCHEDULE } : undefined,
+    });
+    this.logger.info(
+      {
+        database: target.description,
+        concurrency: this.settings.WORKER_CONCURRENCY,
+        schedule: this.flags.schedule ? { sync: this.settings.SYNC_SCHEDULE, reconcile: this.settings.RECONCILE_SCHEDULE } : 'off',
+      },
+      'worker started',
+    );
+    const stop = (signal: string) => {
+      this.logger.info({ signal }, 'stopping: finishing the jobs in progress');
+      void worker.stop();
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+    await worker.promise;
+    await worker.stop();
+    this.logger.info('worker stopped');
+  }
+}

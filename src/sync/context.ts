@@ -1,0 +1,88 @@
+/**
+ * What every sync step needs: the target database, the Odoo client, settings and a logger, plus the
+ * Odoo session facts that do not change during a process's life (server series, user, companies),
+ * fetched once and cached, and each model's fields_get, cached for a while.
+ */
+import type { DatabasePool } from 'slonik';
+import type { Settings } from '../config.ts';
+import type { Logger } from '../log.ts';
+import { createOdooClient, OdooUnknownModelError, type FieldsGetResult, type OdooClient, type OdooContext } from '../odoo/index.ts';
+
+export type SyncSettings = Pick<Settings, 'BATCH_SIZE' | 'LOOKBACK' | 'EXTRA_FIELDS' | 'FULL_SYNC_CONCURRENCY'>;
+
+export interface OdooSession {
+  /** `16.0` … `19.0` (saas versions map to their base series). */
+  serie: string;
+  uid: number;
+  companyIds: number[];
+  /** Read archived records too, across every company of the user. */
+  context: OdooContext;
+}
+
+export interface SyncContext {
+  pool: DatabasePool;
+  odoo: OdooClient;
+  settings: SyncSettings;
+  logger: Logger;
+  session(): Promise<OdooSession>;
+  /** The model's fields, or null when the server does not have the model. */
+  fieldsGet(model: string): Promise<FieldsGetResult | null>;
+}
+
+const FIELDS_TTL_MS = 10 * 60 * 1000;
+
+export function createSyncContext(options: { pool: DatabasePool; odoo: OdooClient; settings: SyncSettings; logger: Logger }): SyncContext {
+  let session: Promise<OdooSession> | undefined;
+  const fields = new Map<string, { at: number; value: Promise<FieldsGetResult | null> }>();
+  return {
+    ...options,
+    session() {
+      session ??= openSession(options.odoo).catch((error: unknown) => {
+        session = undefined; // let the next step try again
+        throw error;
+      });
+      return session;
+    },
+    fieldsGet(model) {
+      const cached = fields.get(model);
+      if (cached && Date.now() - cached.at < FIELDS_TTL_MS) return cached.value;
+      const value = options.odoo.fieldsGet(model).catch((error: unknown) => {
+        if (error instanceof OdooUnknownModelError) return null;
+        fields.delete(model);
+        throw error;
+      });
+      fields.set(model, { at: Date.now(), value });
+      return value;
+    },
+  };
+}
+
+async function openSession(odoo: OdooClient): Promise<OdooSession> {
+  const version = await odoo.version();
+  const uid = await odoo.authenticate();
+  const [user] = await odoo.read('res.users', [uid], ['company_ids'], { active_test: false });
+  const companyIds = Array.isArray(user?.company_ids) ? (user.company_ids as number[]) : [];
+  const major = Number(String(version.server_serie).replace(/^saas~/, '').split('.')[0]);
+  return {
+    serie: `${major}.0`,
+    uid,
+    companyIds,
+    context: { active_test: false, ...(companyIds.length > 0 ? { allowed_company_ids: companyIds } : {}) },
+  };
+}
+
+/** The Odoo client as the settings describe it. */
+export function odooClientFromSettings(settings: Settings, logger: Logger): OdooClient {
+  return createOdooClient({
+    url: settings.ODOO_URL!,
+    db: settings.ODOO_DB!,
+    username: settings.ODOO_USERNAME!,
+    password: settings.ODOO_PASSWORD,
+    apiKey: settings.ODOO_API_KEY,
+    transport: settings.ODOO_TRANSPORT,
+    timeoutMs: settings.ODOO_TIMEOUT,
+    retries: settings.ODOO_RETRIES,
+    caFile: settings.ODOO_CA_FILE,
+    logger: logger.child({ component: 'odoo' }),
+  });
+}

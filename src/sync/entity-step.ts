@@ -1,0 +1,344 @@
+/**
+ * One step of one entity in a run: the job `sync_entity` runs it, and each step enqueues the next.
+ *
+ * A step reads one batch from Odoo after the entity's stored cursor, then, in ONE transaction: loads the
+ * rows (etl.upsert), moves the cursor and the counters, and enqueues the continuation — or, when the
+ * source is exhausted, settles the entity (etl.finish_step), which queues the entities it unblocks.
+ * A crash anywhere loses nothing and duplicates nothing: the job is retried, reads from the cursor of
+ * the last commit, and the upsert is idempotent. Before committing, a step checks that the cursor is
+ * still the one it read from (a `version` compare-and-set), so a job freed from a worker taken for dead
+ * cannot move the cursor twice.
+ */
+import { sql, type DatabasePool, type DatabaseTransactionConnection } from 'slonik';
+import { z } from 'zod';
+import { getEntity } from '../entities/index.ts';
+import { MissingFieldError, MissingModelError, planSource, selectionRows, seriesOf, toRow, type SourcePlan } from '../entities/plan.ts';
+import type { Entity, SourceSpec } from '../entities/types.ts';
+import {
+  makeRecordDecoder,
+  OdooAccessError,
+  OdooAuthError,
+  OdooDecodeError,
+  OdooInvalidDomainError,
+  OdooUnknownFieldError,
+  OdooUnknownModelError,
+  type Domain,
+} from '../odoo/index.ts';
+import { nextById, nextByWriteDate, writeDateStart, type WriteDateStepCursor } from '../odoo/keyset-step.ts';
+import type { SyncContext } from './context.ts';
+
+export const stepPayload = z.object({ runId: z.number().int(), entity: z.string() });
+export type StepPayload = z.infer<typeof stepPayload>;
+
+export interface JobInfo {
+  attempts: number;
+  maxAttempts: number;
+  jobId: string;
+}
+
+type Mode = 'full' | 'incremental' | 'snapshot' | 'derived';
+
+/** What the first step resolves against the server and every later step of the run reuses. */
+const entityPlanSchema = z.object({
+  series: z.string(),
+  sources: z.array(
+    z.object({
+      source: z.string(),
+      mode: z.enum(['full', 'incremental', 'snapshot', 'derived']),
+      plan: z.custom<SourcePlan>(),
+    }),
+  ),
+});
+type EntityPlan = z.infer<typeof entityPlanSchema>;
+
+const stepStateSchema = z.object({
+  status: z.string(),
+  plan: z.unknown().nullable(),
+  sources_done: z.array(z.string()),
+  full_sync: z.boolean(),
+});
+
+const watermarkSchema = z.object({
+  high_write_date: z.string().nullable(),
+  cursor_run_id: z.number().nullable(),
+  cursor: z.unknown().nullable(),
+  full_high_write_date: z.string().nullable(),
+  version: z.number(),
+});
+type Watermark = z.infer<typeof watermarkSchema>;
+
+/** Errors that no retry can mend: settle the entity as failed at once. */
+export function isPermanent(error: unknown): boolean {
+  return (
+    error instanceof MissingFieldError ||
+    error instanceof MissingModelError ||
+    error instanceof OdooAuthError ||
+    error instanceof OdooAccessError ||
+    error instanceof OdooUnknownModelError ||
+    error instanceof OdooUnknownFieldError ||
+    error instanceof OdooInvalidDomainError ||
+    error instanceof OdooDecodeError
+  );
+}
+
+export async function runEntityStep(ctx: SyncContext, payload: StepPayload, job: JobInfo): Promise<void> {
+  const { runId, entity: table } = payload;
+  const state = await ctx.pool.maybeOne(sql.type(stepStateSchema)`
+    select e.status, e.plan, e.sources_done, r.full_sync
+      from etl.run_entity e join etl.run r on r.id = e.run_id
+     where e.run_id = ${runId} and e.entity = ${table}`);
+  // A job of a run that was settled meanwhile (or deleted): nothing to do.
+  if (!state || ['succeeded', 'failed', 'skipped'].includes(state.status)) return;
+
+  const log = ctx.logger.child({ runId, entity: table, attempt: job.attempts });
+  try {
+    await step(ctx, runId, getEntity(table), state, log);
+  } catch (error) {
+    const message = errorMessage(error);
+    const permanent = isPermanent(error);
+    if (permanent || job.attempts >= job.maxAttempts) {
+      log.error({ err: error, permanent }, `${table} failed: ${message}`);
+      await ctx.pool.transaction(async (tx) => {
+        await tx.query(sql.unsafe`update etl.run_entity set attempts = ${job.attempts} where run_id = ${runId} and entity = ${table}`);
+        await tx.query(sql.unsafe`select etl.finish_step(${runId}, ${table}, 'failed', ${message})`);
+      });
+      if (permanent) return; // the job is done: retrying cannot help
+    } else {
+      log.warn({ err: error }, `${table} step failed (attempt ${job.attempts} of ${job.maxAttempts}), will retry: ${message}`);
+      await ctx.pool.query(sql.unsafe`
+        update etl.run_entity set attempts = ${job.attempts}, error = ${message}
+         where run_id = ${runId} and entity = ${table}`);
+    }
+    throw error;
+  }
+}
+
+type StepLogger = SyncContext['logger'];
+
+async function step(ctx: SyncContext, runId: number, entity: Entity, state: z.infer<typeof stepStateSchema>, log: StepLogger): Promise<void> {
+  let plan = state.plan ? entityPlanSchema.parse(state.plan) : undefined;
+  if (!plan) {
+    const planned = await planEntity(ctx, runId, entity, state.full_sync);
+    if (planned === 'skipped') return;
+    plan = planned;
+  }
+  const current = plan.sources.find((s) => !state.sources_done.includes(s.source));
+  if (!current) {
+    await ctx.pool.query(sql.unsafe`select etl.finish_step(${runId}, ${entity.table}, 'succeeded')`);
+    return;
+  }
+  const sourceSpec = entity.sources.find((s) => (s.source ?? '') === current.source)!;
+  const isLastSource = current === plan.sources[plan.sources.length - 1];
+  const session = await ctx.session();
+  const watermark = await readWatermark(ctx.pool, entity.table, current.source);
+  const fresh = watermark.cursor_run_id !== runId;
+
+  if (current.mode === 'derived') {
+    const fields = await ctx.fieldsGet(current.plan.model);
+    const rows = selectionRows(fields ?? {}, sourceSpec.selectionOf!);
+    await commitStep(ctx.pool, { runId, entity, source: current.source, watermark, isLastSource, rows, read: rows.length, calls: 0,
+      done: true, cursor: null, snapshotKeys: rows.map((r) => ({ code: r.code })) });
+    return;
+  }
+
+  const fieldsGet = await ctx.fieldsGet(current.plan.model);
+  if (!fieldsGet) throw new MissingModelError(entity.table, current.plan.model, plan.series as never);
+  const decode = makeRecordDecoder(current.plan.model, fieldsGet, current.plan.fields);
+  const domain = (sourceSpec.domain ?? []) as Domain;
+  const options = { domain, fields: current.plan.fields, batchSize: ctx.settings.BATCH_SIZE, context: session.context };
+  let calls = 0;
+  let fullHigh: string | null | undefined;
+
+  let result: { records: Parameters<typeof decode>[0][]; cursor: unknown; done: boolean };
+  if (current.mode === 'incremental') {
+    const start = fresh
+      ? writeDateStart(lookbackStart(watermark.high_write_date, ctx.settings.LOOKBACK))
+      : (watermark.cursor as WriteDateStepCursor | null) ?? undefined;
+    result = await nextByWriteDate(ctx.odoo, current.plan.model, start, options);
+    calls++;
+  } else {
+    if (fresh && current.mode === 'full') {
+      // Where the next incremental run must start: Odoo's newest write_date before this pass began.
+      const newest = await ctx.odoo.searchRead(current.plan.model, {
+        domain: [...domain, ['write_date', '!=', false]] as Domain, fields: ['write_date'], order: 'write_date desc, id desc', limit: 1, context: session.context,
+      });
+      calls++;
+      fullHigh = typeof newest[0]?.write_date === 'string' ? (newest[0].write_date as string) : null;
+    }
+    const afterId = fresh ? 0 : Number(watermark.cursor ?? 0);
+    result = await nextById(ctx.odoo, current.plan.model, afterId, options);
+    calls++;
+  }
+
+  const rows = result.records.map((record) => toRow(entity, sourceSpec, current.plan, decode(record)));
+  let snapshotKeys: Array<Record<string, unknown>> | undefined;
+  if (result.done && current.mode === 'snapshot') {
+    // Quants change and vanish without write_date moving: the snapshot's truth is Odoo's id set now.
+    const ids = await ctx.odoo.search(current.plan.model, domain, { context: session.context });
+    calls++;
+    snapshotKeys = ids.map((id) => ({ odoo_id: id }));
+  }
+  log.debug({ source: current.source, mode: current.mode, read: rows.length, done: result.done }, 'batch read');
+  await commitStep(ctx.pool, {
+    runId, entity, source: current.source, watermark, isLastSource, rows, read: result.records.length, calls,
+    done: result.done, cursor: result.cursor ?? null, fullHigh, fresh, mode: current.mode, snapshotKeys,
+  });
+}
+
+/** Resolves every source of the entity against the server (fields_get), records the plan, or settles the entity as skipped. */
+async function planEntity(ctx: SyncContext, runId: number, entity: Entity, fullSync: boolean): Promise<EntityPlan | 'skipped'> {
+  const session = await ctx.session();
+  const series = seriesOf(session.serie);
+  const extra = ctx.settings.EXTRA_FIELDS?.[entity.table] ?? [];
+  const sources: EntityPlan['sources'] = [];
+  const warnings: string[] = [];
+  let calls = 0;
+  let expected = 0;
+  for (const source of entity.sources) {
+    const fieldsGet = await ctx.fieldsGet(source.model);
+    calls++;
+    const planned = planSource(entity, source, series, fieldsGet, extra);
+    if (planned.status === 'skipped') {
+      ctx.logger.warn({ runId, entity: entity.table }, `${entity.table} skipped: ${planned.reason}`);
+      await ctx.pool.transaction(async (tx) => {
+        await tx.query(sql.unsafe`
+          update etl.run_entity set warnings = array[${planned.reason}]::text[], mode = ${entity.sync}, calls = calls + ${calls},
+                 started_at = coalesce(started_at, now())
+           where run_id = ${runId} and entity = ${entity.table}`);
+        await tx.query(sql.unsafe`select etl.finish_step(${runId}, ${entity.table}, 'skipped', ${planned.reason})`);
+      });
+      return 'skipped';
+    }
+    warnings.push(...planned.plan.warnings);
+    const mode = await sourceMode(ctx.pool, entity, source, fullSync);
+    if (mode === 'full' || mode === 'snapshot') {
+      // Totals for progress come from Odoo, not guesses (incremental runs skip it: one call is their budget).
+      expected += await ctx.odoo.searchCount(source.model, (source.domain ?? []) as Domain, session.context);
+      calls++;
+    }
+    sources.push({ source: source.source ?? '', mode, plan: planned.plan });
+  }
+  for (const warning of warnings) ctx.logger.warn({ runId, entity: entity.table }, warning);
+  const plan: EntityPlan = { series, sources };
+  const modes = [...new Set(sources.map((s) => s.mode))].join('+');
+  await ctx.pool.query(sql.unsafe`
+    update etl.run_entity
+       set plan = ${sql.jsonb(plan as never)}, warnings = ${sql.array(warnings, 'text')}, mode = ${modes},
+           expected = ${sources.some((s) => s.mode !== 'incremental') ? expected : null},
+           status = 'running', started_at = coalesce(started_at, now()), calls = calls + ${calls}
+     where run_id = ${runId} and entity = ${entity.table}`);
+  return plan;
+}
+
+async function sourceMode(pool: DatabasePool, entity: Entity, source: SourceSpec, fullSync: boolean): Promise<Mode> {
+  if (entity.sync === 'derived') return 'derived';
+  if (entity.sync === 'snapshot') return 'snapshot';
+  if (fullSync) return 'full';
+  const done = await pool.maybeOneFirst(sql.type(z.object({ full_done_at: z.string().nullable() }))`
+    select full_done_at from etl.watermark where entity = ${entity.table} and source = ${source.source ?? ''}`);
+  return done ? 'incremental' : 'full';
+}
+
+async function readWatermark(pool: DatabasePool, entity: string, source: string): Promise<Watermark> {
+  const row = await pool.maybeOne(sql.type(watermarkSchema)`
+    select high_write_date, cursor_run_id, cursor, full_high_write_date, version
+      from etl.watermark where entity = ${entity} and source = ${source}`);
+  return row ?? { high_write_date: null, cursor_run_id: null, cursor: null, full_high_write_date: null, version: 0 };
+}
+
+function lookbackStart(high: string | null, lookbackMs: number): string | undefined {
+  if (!high) return undefined;
+  return new Date(Date.parse(high) - lookbackMs).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** Odoo's `YYYY-MM-DD HH:MM:SS` (UTC) as ISO-8601. */
+function odooDatetimeToIso(value: string): string {
+  return `${value.slice(0, 10)}T${value.slice(11, 19)}Z`;
+}
+
+interface StepCommit {
+  runId: number;
+  entity: Entity;
+  source: string;
+  watermark: Watermark;
+  isLastSource: boolean;
+  rows: Array<Record<string, unknown>>;
+  read: number;
+  calls: number;
+  done: boolean;
+  cursor: unknown;
+  fresh?: boolean;
+  mode?: Mode;
+  fullHigh?: string | null;
+  /** Snapshot sources: every key Odoo has now; the others are marked deleted. */
+  snapshotKeys?: Array<Record<string, unknown>>;
+}
+
+class LostRace extends Error {}
+
+async function commitStep(pool: DatabasePool, c: StepCommit): Promise<void> {
+  const table = c.entity.table;
+  const maxWriteDate = c.rows.reduce<string | null>((max, row) => {
+    const value = typeof row.write_date === 'string' ? row.write_date : null;
+    return value && (!max || value > max) ? value : max;
+  }, null);
+  try {
+    await pool.transaction(async (tx) => {
+      await claimWatermark(tx, table, c.source, c.watermark.version);
+      const counts = await tx.one(sql.type(z.object({ inserted: z.number(), updated: z.number(), unchanged: z.number() }))`
+        select * from etl.upsert(format('public.%I', ${table}::text)::regclass, ${sql.jsonb(c.rows as never)})`);
+      let deleted = 0;
+      if (c.snapshotKeys) {
+        deleted = await tx.oneFirst(sql.type(z.object({ deleted: z.number() }))`
+          select deleted from etl.mark_deleted_except(format('public.%I', ${table}::text)::regclass, ${sql.jsonb(c.snapshotKeys as never)})`);
+      }
+      const fullHigh = c.fullHigh === undefined ? null : c.fullHigh === null ? null : odooDatetimeToIso(c.fullHigh);
+      await tx.query(sql.unsafe`
+        update etl.watermark
+           set cursor = ${sql.jsonb((c.cursor ?? null) as never)},
+               cursor_run_id = ${c.runId},
+               version = version + 1,
+               updated_at = now(),
+               high_write_date = case when ${c.mode === 'incremental'} then greatest(high_write_date, ${maxWriteDate}::timestamptz)
+                                      else high_write_date end,
+               full_high_write_date = case when ${c.fresh === true && c.mode === 'full'} then ${fullHigh}::timestamptz
+                                           else full_high_write_date end
+         where entity = ${table} and source = ${c.source}`);
+      if (c.done && c.mode === 'full') {
+        // A finished full pass: the next incremental run starts where Odoo stood when the pass began.
+        await tx.query(sql.unsafe`
+          update etl.watermark
+             set high_write_date = greatest(high_write_date, full_high_write_date), full_done_at = now()
+           where entity = ${table} and source = ${c.source}`);
+      }
+      await tx.query(sql.unsafe`
+        update etl.run_entity
+           set read = read + ${c.read}, inserted = inserted + ${counts.inserted}, updated = updated + ${counts.updated},
+               unchanged = unchanged + ${counts.unchanged}, deleted = deleted + ${deleted}, batches = batches + 1,
+               calls = calls + ${c.calls}, status = 'running', started_at = coalesce(started_at, now()),
+               sources_done = case when ${c.done} then array_append(sources_done, ${c.source}) else sources_done end
+         where run_id = ${c.runId} and entity = ${table}`);
+      if (!c.done || !c.isLastSource) {
+        await tx.query(sql.unsafe`select etl.continue_step(${c.runId}, ${table})`);
+      } else {
+        await tx.query(sql.unsafe`select etl.finish_step(${c.runId}, ${table}, 'succeeded')`);
+      }
+    });
+  } catch (error) {
+    if (error instanceof LostRace) return; // another job already committed this step; it also queued the next
+    throw error;
+  }
+}
+
+/** Locks the entity's watermark row and checks nobody moved it since this step read it. */
+async function claimWatermark(tx: DatabaseTransactionConnection, table: string, source: string, version: number): Promise<void> {
+  await tx.query(sql.unsafe`insert into etl.watermark (entity, source) values (${table}, ${source}) on conflict do nothing`);
+  const current = await tx.oneFirst(sql.type(z.object({ version: z.number() }))`
+    select version from etl.watermark where entity = ${table} and source = ${source} for update`);
+  if (current !== version) throw new LostRace(`${table}/${source}: watermark moved from version ${version} to ${current}`);
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,34 @@
+/**
+ * The schedules, as graphile-worker cron items: stored and de-duplicated in the database, so each
+ * tick fires once however many workers run. Ticks missed while every worker was down are backfilled
+ * (up to a day back), and the job key folds them into one job: a sync catches up on everything anyway.
+ */
+import type { CronItem } from 'graphile-worker';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+export interface ScheduleSettings {
+  /** Crontab expression of the incremental sync of every entity. */
+  sync: string;
+  /** Crontab expression of the delete reconciliation. */
+  reconcile: string;
+}
+
+export function cronItems(schedule: ScheduleSettings): CronItem[] {
+  return [
+    {
+      task: 'start_run',
+      match: schedule.sync,
+      identifier: 'odoo-etl:sync',
+      options: { backfillPeriod: DAY, maxAttempts: 3, queueName: 'odoo-etl:schedule', jobKey: 'odoo-etl:cron:sync' },
+      payload: { trigger: 'cron' },
+    },
+    {
+      task: 'reconcile',
+      match: schedule.reconcile,
+      identifier: 'odoo-etl:reconcile',
+      options: { backfillPeriod: DAY, maxAttempts: 3, queueName: 'odoo-etl:schedule', jobKey: 'odoo-etl:cron:reconcile' },
+      payload: { trigger: 'cron' },
+    },
+  ];
+}
