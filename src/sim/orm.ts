@@ -33,9 +33,10 @@ const KWARGS: Record<string, string[]> = {
   fields_get: ['allfields', 'attributes'],
   check_access_rights: ['operation', 'raise_exception'],
   context_get: [],
+  default_get: ['fields'],
 };
 export const PUBLIC_METHODS = new Set(Object.keys(KWARGS));
-export const MODEL_METHODS = new Set(['search', 'search_read', 'search_count', 'fields_get', 'check_access_rights', 'context_get']);
+export const MODEL_METHODS = new Set(['search', 'search_read', 'search_count', 'fields_get', 'check_access_rights', 'context_get', 'default_get']);
 
 type Cmp = (a: Rec, b: Rec) => number;
 
@@ -94,6 +95,8 @@ export class Orm {
         }
         return ok;
       }
+      case 'default_get':
+        return {};
       case 'context_get':
         if (model !== 'res.users') throw faults.unknownMethod(this.db.version, model, method);
         return { lang: 'en_US', tz: 'Europe/Brussels', uid: user.uid };

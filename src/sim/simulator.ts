@@ -460,6 +460,7 @@ export class Simulator {
       if (!PUBLIC_METHODS.has(method)) throw faults.unknownMethod(this.version, model, method);
       const { ids, context, ...kwargs } = params;
       if (ids !== undefined && MODEL_METHODS.has(method)) return this.sendJson2Error(res, 'error_ids_on_model_method', `cannot call ${model}.${method} with ids`);
+      if (method === 'default_get' && kwargs.fields === undefined) return this.sendJson2Error(res, 'error_missing_argument', "missing a required argument: 'fields'");
       let bound: Record<string, unknown>;
       try {
         bound = this.orm.bind(method, [], method === 'read' ? { ...kwargs, ids: ids ?? [] } : kwargs);
