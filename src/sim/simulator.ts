@@ -214,6 +214,7 @@ export class Simulator {
       if (!r) throw new Error(`${model}(${id}) does not exist`);
       Object.assign(r, values, { write_date: stamp, write_uid: ADMIN_UID });
     }
+    t.version++;
   }
 
   archive(model: string, ids: number[]): void {
@@ -224,6 +225,7 @@ export class Simulator {
   unlink(model: string, ids: number[]): void {
     const t = this.tableOrThrow(model);
     for (const id of ids) t.records.delete(id);
+    t.version++;
   }
 
   /** Changes a quant's quantity the way Odoo's stock moves do: raw SQL, write_date untouched. */
@@ -246,6 +248,7 @@ export class Simulator {
       target.reserved_quantity = Number(target.reserved_quantity ?? 0) + Number(r.reserved_quantity ?? 0);
       t.records.delete(id);
     }
+    t.version++;
     return target.id;
   }
 

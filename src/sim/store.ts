@@ -9,8 +9,28 @@ export interface Rec {
   [field: string]: unknown;
 }
 
+/** one2many fields and the many2one that is their inverse (fields_get does not record `relation_field`). */
+const INVERSES: Record<string, string> = {
+  'pos.order.lines': 'order_id',
+  'sale.order.order_line': 'order_id',
+  'purchase.order.order_line': 'order_id',
+  'product.template.product_variant_ids': 'product_tmpl_id',
+  'res.company.child_ids': 'parent_id',
+  'res.partner.child_ids': 'parent_id',
+  'product.category.child_id': 'parent_id',
+  'pos.category.child_id': 'parent_id',
+  'pos.category.child_ids': 'parent_id',
+  'hr.department.child_ids': 'parent_id',
+  'hr.employee.child_ids': 'parent_id',
+  'stock.location.child_ids': 'location_id',
+  'pos.session.order_ids': 'session_id',
+  'res.company.user_ids': 'company_id',
+};
+
 export class ModelTable {
   readonly records = new Map<number, Rec>();
+  /** Bumped on every change, so derived indexes (one2many inverses) know when to rebuild. */
+  version = 0;
   nextId = 1;
   /** Ids present when the dataset was generated: the stable pool generic many2one values pick from. */
   pool: number[] = [];
@@ -75,7 +95,31 @@ export class Db {
     t.nextId = Math.max(t.nextId, id + 1);
     const rec: Rec = { ...values, id };
     t.records.set(id, rec);
+    t.version++;
     return rec;
+  }
+
+  private readonly inverseIndexes = new Map<string, { version: number; index: Map<number, number[]> }>();
+
+  /** Ids of `relation` records whose `inverse` many2one points at `id` (a one2many read). */
+  private inverse(relation: string, inverse: string, id: number): number[] {
+    const t = this.tables.get(relation);
+    if (!t) return [];
+    const key = `${relation}.${inverse}`;
+    let cached = this.inverseIndexes.get(key);
+    if (!cached || cached.version !== t.version) {
+      const index = new Map<number, number[]>();
+      for (const r of t.records.values()) {
+        const p = this.value(t, r, inverse);
+        if (typeof p !== 'number') continue;
+        const list = index.get(p);
+        if (list) list.push(r.id);
+        else index.set(p, [r.id]);
+      }
+      cached = { version: t.version, index };
+      this.inverseIndexes.set(key, cached);
+    }
+    return cached.index.get(id) ?? [];
   }
 
   private salt(model: string, field: string): number {
@@ -95,6 +139,8 @@ export class Db {
     const meta = t.fields[field];
     if (!meta) return false;
     if (field === 'display_name') return this.displayName(t.name, rec.id);
+    const inverse = meta.type === 'one2many' ? INVERSES[`${t.name}.${field}`] : undefined;
+    if (inverse && meta.relation) return this.inverse(meta.relation, inverse, rec.id);
     return this.generic(t, rec, field, meta);
   }
 

@@ -130,3 +130,14 @@ describe('control API', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
   });
 });
+
+describe('one2many fields', () => {
+  it('read as the ids of the records pointing back', async () => {
+    const s = await sim({ version: '17.0', scale: 1 });
+    const order = s.records('pos.order')[0]!;
+    const lines = s.records('pos.order.line').filter((l) => l.order_id === order.id).map((l) => l.id);
+    const [row] = (await xmlrpcCall(s.url, '/xmlrpc/2/object', 'execute_kw', [s.db, s.admin.uid, s.admin.password, 'pos.order', 'read', [[order.id], ['lines']], { context: {} }])) as { lines: number[] }[];
+    expect(lines.length).toBeGreaterThan(0);
+    expect(row!.lines).toEqual(lines);
+  });
+});
