@@ -20,6 +20,8 @@ export interface SimulatorOptions {
   latencyMs?: number;
   withBrand?: boolean;
   db?: string;
+  /** More users beside admin and demo; not admin = restricted like demo. Companies default to the head office. */
+  users?: { login: string; password: string; apiKey?: string; admin?: boolean; companyIds?: number[] }[];
 }
 
 export interface Credentials {
@@ -124,6 +126,11 @@ export class Simulator {
       { ...this.admin, admin: true, companyId: 1, companyIds: companies },
       { ...this.demo, admin: false, companyId: 1, companyIds: [1] },
     ];
+    for (const extra of opts.users ?? []) {
+      const companyIds = extra.companyIds ?? [1];
+      const uid = this.create('res.users', { login: extra.login, name: extra.login, company_id: companyIds[0], company_ids: companyIds, share: false });
+      this.users.push({ uid, login: extra.login, password: extra.password, apiKey: extra.apiKey ?? apiKeyFor(seed, extra.login), admin: !!extra.admin, companyId: companyIds[0]!, companyIds });
+    }
     this.json2Errors = this.version === '19.0' ? loadVersionFile<Record<string, Json2Recorded>>(this.version, 'json2-errors.json') : {};
   }
 
