@@ -173,10 +173,33 @@ export class Orm {
       }
       return out;
     }
-    const all: Rec[] = [];
-    for (const r of t.records.values()) if (match(r)) all.push(r);
-    all.sort(cmp);
-    return all.slice(off, lim === Infinity ? undefined : off + lim);
+    // Walk the table in the requested order (sorted once per table change) and stop when the page is full:
+    // keyset paging by (write_date, id) over a million lines stays a scan, not a sort per batch.
+    const out: Rec[] = [];
+    let skipped = 0;
+    for (const r of this.sorted(t, orderSpec, cmp)) {
+      if (!match(r)) continue;
+      if (skipped < off) {
+        skipped++;
+        continue;
+      }
+      out.push(r);
+      if (out.length >= lim) break;
+    }
+    return out;
+  }
+
+  private readonly sortCache = new Map<string, { version: number; recs: Rec[] }>();
+
+  private sorted(t: ModelTable, orderSpec: string, cmp: Cmp): Rec[] {
+    // Orders through a many2one sort by another table's names: not cacheable on this table's version alone.
+    const cacheable = !orderSpec.split(',').some((p) => t.fields[p.trim().split(/\s+/)[0] ?? '']?.type === 'many2one');
+    const key = `${t.name}|${orderSpec}`;
+    const hit = this.sortCache.get(key);
+    if (cacheable && hit && hit.version === t.version) return hit.recs;
+    const recs = [...t.records.values()].sort(cmp);
+    if (cacheable) this.sortCache.set(key, { version: t.version, recs });
+    return recs;
   }
 
   private allowedCompanies(user: SimUser, ctx: Record<string, unknown>): Set<number> {

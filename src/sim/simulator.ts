@@ -65,6 +65,8 @@ const CONFIG_PARAMETER_FIELDS: ModelFields = {
   ...STAMP_FIELDS,
 };
 
+const SHARED_BY_DEFAULT = new Set(['res.partner', 'product.template', 'product.product', 'loyalty.program', 'uom.uom', 'crm.team']);
+
 function apiKeyFor(seed: number, login: string): string {
   return crypto.createHash('sha1').update(`odoo-sim:${seed}:${login}`).digest('hex');
 }
@@ -200,8 +202,11 @@ export class Simulator {
   create(model: string, values: Record<string, unknown>): number {
     const t = this.tableOrThrow(model);
     const stamp = dt(this.now().getTime());
+    // Odoo defaults company_id to the user's company on company-bound models; shared catalogues stay global.
+    const companyDefault = t.multiCompany && !SHARED_BY_DEFAULT.has(model) ? { company_id: 1 } : {};
     const rec = this.data.insert(model, {
       ...(t.hasActive ? { active: true } : {}),
+      ...companyDefault,
       create_date: stamp,
       write_date: stamp,
       create_uid: ADMIN_UID,
@@ -240,6 +245,7 @@ export class Simulator {
     const r = this.tableOrThrow('stock.quant').records.get(id);
     if (!r) throw new Error(`stock.quant(${id}) does not exist`);
     r.quantity = quantity;
+    this.tableOrThrow('stock.quant').version++;
   }
 
   /** Odoo's `_merge_quants`: quantities summed into the first id, the others deleted by raw SQL. */
