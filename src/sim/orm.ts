@@ -254,6 +254,6 @@ export class Orm {
   }
 
   private idOrdered(t: ModelTable): boolean {
-    return (t as ModelTable & { outOfOrder?: boolean }).outOfOrder !== true;
+    return !t.outOfOrder;
   }
 }

@@ -31,6 +31,8 @@ export class ModelTable {
   readonly records = new Map<number, Rec>();
   /** Bumped on every change, so derived indexes (one2many inverses) know when to rebuild. */
   version = 0;
+  /** True once a record was inserted with an id below an existing one (then id order needs a sort). */
+  outOfOrder = false;
   nextId = 1;
   /** Ids present when the dataset was generated: the stable pool generic many2one values pick from. */
   pool: number[] = [];
@@ -92,6 +94,8 @@ export class Db {
     const t = this.tables.get(model);
     if (!t) throw new Error(`model ${model} is not served`);
     const id = typeof values.id === 'number' ? values.id : t.nextId;
+    // The id fast path of searches relies on the map's insertion order being id order.
+    if (id < t.nextId && t.records.size > 0) t.outOfOrder = true;
     t.nextId = Math.max(t.nextId, id + 1);
     const rec: Rec = { ...values, id };
     t.records.set(id, rec);
