@@ -1,5 +1,6 @@
 --! Previous: -
---! Hash: sha1:841b6052a5a77dc1f547b8fd11a36ec962f5dbd3
+--! Hash: sha1:ce6a9335fa43eeec2d668a809fcc1f49dc25e1c4
+--! Message: warehouse schema, load functions, run engine
 
 --! split: 001-etl-schema.sql
 -- The engine's own bookkeeping lives next to the data it describes (DESIGN.md: no state in local files).
@@ -1211,7 +1212,8 @@ begin
        and not exists (
          select 1 from etl.run_entity d
           where d.run_id = p_run_id and d.entity = any (e.depends_on)
-            and d.status not in ('succeeded', 'skipped', case when e.entity = 'heal_missing' then 'failed' end))
+            and d.status not in ('succeeded', 'skipped')
+            and not (e.entity = 'heal_missing' and d.status = 'failed'))
   loop
     perform etl.queue_step(p_run_id, v_step.entity);
     v_queued := v_queued || v_step.entity;
