@@ -88,6 +88,8 @@ export const settingsSchema = z.object({
   BATCH_SIZE: positiveInt(1, 50_000).default(2000),
   WORKER_CONCURRENCY: positiveInt(1, 64).default(4),
   FULL_SYNC_CONCURRENCY: positiveInt(1, 32).default(4),
+  /** A worker whose heartbeat stopped this long ago is taken for dead and its jobs are freed. */
+  WORKER_STALE_AFTER: duration.default('60s'),
   LOOKBACK: duration.default('5m'),
   SYNC_SCHEDULE: z.string().trim().min(1).default('*/15 * * * *'),
   RECONCILE_SCHEDULE: z.string().trim().min(1).default('0 * * * *'),

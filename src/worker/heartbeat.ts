@@ -10,9 +10,6 @@ import type { WorkerUtils } from 'graphile-worker';
 import { z } from 'zod';
 import type { Logger } from '../log.ts';
 
-export const HEARTBEAT_INTERVAL_MS = 10_000;
-/** A worker silent for this long is taken for dead. */
-export const STALE_AFTER_SECONDS = 45;
 
 export class Heartbeat {
   private readonly workerIds = new Set<string>();
@@ -23,6 +20,8 @@ export class Heartbeat {
     private readonly utils: WorkerUtils,
     private readonly taskNames: string[],
     private readonly logger: Logger,
+    /** A worker silent for this long is taken for dead (its heartbeat beats three times as often). */
+    private readonly staleAfterMs: number,
     private readonly processName = `${process.pid}@${(process.env.HOSTNAME ?? 'host').slice(0, 40)}`,
   ) {}
 
@@ -33,7 +32,7 @@ export class Heartbeat {
 
   start(): void {
     void this.tick();
-    this.timer = setInterval(() => void this.tick(), HEARTBEAT_INTERVAL_MS);
+    this.timer = setInterval(() => void this.tick(), Math.max(200, Math.floor(this.staleAfterMs / 3)));
     this.timer.unref();
   }
 
@@ -69,11 +68,11 @@ export class Heartbeat {
           from graphile_worker._private_jobs j
           join graphile_worker._private_tasks t on t.id = j.task_id
          where j.locked_by is not null
-           and j.locked_at < now() - make_interval(secs => ${STALE_AFTER_SECONDS})
+           and j.locked_at < now() - make_interval(secs => ${this.staleAfterMs / 1000})
            and t.identifier = any(${sql.array(this.taskNames, 'text')})
            and not exists (
              select 1 from etl.worker_heartbeat h
-              where h.worker_id = j.locked_by and h.last_seen > now() - make_interval(secs => ${STALE_AFTER_SECONDS}))`,
+              where h.worker_id = j.locked_by and h.last_seen > now() - make_interval(secs => ${this.staleAfterMs / 1000}))`,
     );
     if (dead.length === 0) return [];
     this.logger.warn({ workers: dead }, 'freeing the jobs of workers that stopped without finishing them');

@@ -26,6 +26,8 @@ export interface StartWorkerOptions {
   schedule?: ScheduleSettings;
   /** Poll interval for jobs whose run_at is in the future (retries); new jobs arrive by LISTEN/NOTIFY. */
   pollIntervalMs?: number;
+  /** WORKER_STALE_AFTER: when a silent worker's jobs are freed for others. */
+  staleAfterMs?: number;
 }
 
 export async function startWorker(options: StartWorkerOptions): Promise<WorkerHandle> {
@@ -33,7 +35,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
   const taskList = makeTaskList(context);
   const logger = toGraphileLogger(context.logger.child({ component: 'worker' }));
   const utils = await makeWorkerUtils({ connectionString: options.connectionString, logger });
-  const heartbeat = new Heartbeat(context.pool, utils, Object.keys(taskList), context.logger);
+  const heartbeat = new Heartbeat(context.pool, utils, Object.keys(taskList), context.logger, options.staleAfterMs ?? 60_000);
 
   const runner = await run({
     connectionString: options.connectionString,
