@@ -15,8 +15,8 @@ export default class Sim extends Command {
     '<%= config.bin %> sim --port 8069 --odoo-version 17 --scale 10 --seed 1',
     '<%= config.bin %> sim --odoo-version 19 --latency 20          # JSON-2 flavour, 20 ms per call',
     '<%= config.bin %> sim --with-brand --host 0.0.0.0             # serve the OCA product.brand model too',
+    '<%= config.bin %> sim --port 0 --json                          # random port; one JSON line with url, db, credentials',
   ];
-  static override enableJsonFlag = true;
   static override flags = {
     port: Flags.integer({ description: 'TCP port (0 picks a free one)', default: 8069, min: 0, max: 65535 }),
     host: Flags.string({ description: 'address to listen on', default: '127.0.0.1' }),
@@ -26,9 +26,11 @@ export default class Sim extends Command {
     latency: Flags.integer({ description: 'added delay per call, in milliseconds', default: 0, min: 0 }),
     'with-brand': Flags.boolean({ description: 'serve product.brand (absent on a plain Odoo, as on real servers)', default: false }),
     db: Flags.string({ description: 'database name the simulator answers to', default: 'odoo' }),
+    // Not oclif's --json (that prints the result at exit): a server must say where it listens at start.
+    json: Flags.boolean({ description: 'print the URL, db and credentials as one JSON line when ready', default: false }),
   };
 
-  async run(): Promise<{ url: string; db: string; version: string; admin: { login: string; password: string; apiKey: string }; demo: { login: string; password: string; apiKey: string } }> {
+  async run(): Promise<void> {
     const { flags } = await this.parse(Sim);
     const started = Date.now();
     const sim = await startSimulator({
@@ -49,7 +51,7 @@ export default class Sim extends Command {
       admin: { login: info.admin.login, password: info.admin.password, apiKey: info.admin.apiKey },
       demo: { login: info.demo.login, password: info.demo.password, apiKey: info.demo.apiKey },
     };
-    if (!this.jsonEnabled()) {
+    if (!flags.json) {
       this.log(`Odoo ${info.version} simulator listening on ${info.url} (database "${info.db}", scale ${flags.scale}, seed ${flags.seed}, ready in ${Date.now() - started} ms)`);
       // These are the simulator's own fixed test credentials, not secrets of a real server.
       this.log(`  admin: login "${info.admin.login}", password "${info.admin.password}", API key ${info.admin.apiKey}`);
@@ -57,7 +59,7 @@ export default class Sim extends Command {
       this.log(`  e.g. ODOO_URL=${info.url} ODOO_DB=${info.db} ODOO_USER=admin ODOO_PASSWORD=admin`);
       this.log('Press Ctrl+C to stop.');
     } else {
-      this.logJson(summary);
+      this.log(JSON.stringify(summary));
     }
     await new Promise<void>((resolve) => {
       const stop = (): void => resolve();
@@ -65,6 +67,5 @@ export default class Sim extends Command {
       process.once('SIGTERM', stop);
     });
     await sim.close();
-    return summary;
   }
 }

@@ -143,6 +143,7 @@ export class Db {
     const meta = t.fields[field];
     if (!meta) return false;
     if (field === 'display_name') return this.displayName(t.name, rec.id);
+    if (field === '__last_update') return rec.write_date ?? rec.create_date ?? false; // Odoo 16's magic field
     const inverse = meta.type === 'one2many' ? INVERSES[`${t.name}.${field}`] : undefined;
     if (inverse && meta.relation) return this.inverse(meta.relation, inverse, rec.id);
     return this.generic(t, rec, field, meta);
