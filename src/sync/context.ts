@@ -27,6 +27,8 @@ export interface SyncContext {
   session(): Promise<OdooSession>;
   /** The model's fields, or null when the server does not have the model. */
   fieldsGet(model: string): Promise<FieldsGetResult | null>;
+  /** Whether fieldsGet(model) would answer from the cache (no call to Odoo). */
+  fieldsCached(model: string): boolean;
 }
 
 const FIELDS_TTL_MS = 10 * 60 * 1000;
@@ -42,6 +44,10 @@ export function createSyncContext(options: { pool: DatabasePool; odoo: OdooClien
         throw error;
       });
       return session;
+    },
+    fieldsCached(model) {
+      const cached = fields.get(model);
+      return cached !== undefined && Date.now() - cached.at < FIELDS_TTL_MS;
     },
     fieldsGet(model) {
       const cached = fields.get(model);

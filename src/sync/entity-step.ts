@@ -195,8 +195,8 @@ async function planEntity(ctx: SyncContext, runId: number, entity: Entity, fullS
   let calls = 0;
   let expected = 0;
   for (const source of entity.sources) {
+    if (!ctx.fieldsCached(source.model)) calls++;
     const fieldsGet = await ctx.fieldsGet(source.model);
-    calls++;
     const planned = planSource(entity, source, series, fieldsGet, extra);
     if (planned.status === 'skipped') {
       ctx.logger.warn({ runId, entity: entity.table }, `${entity.table} skipped: ${planned.reason}`);
