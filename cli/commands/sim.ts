@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { Command, Flags } from '@oclif/core';
 import { parseVersion, startSimulator } from '../../src/sim/index.ts';
 
@@ -43,6 +44,12 @@ export default class Sim extends Command {
       withBrand: flags['with-brand'],
       db: flags.db,
     });
+    // Listen for the signals before saying we are ready, so a supervisor may stop us right after. The exit code
+    // is the shell convention for a signalled stop (130 SIGINT, 143 SIGTERM), whichever exit hook runs first.
+    const stopped = new Promise<NodeJS.Signals>((resolve) => {
+      process.once('SIGINT', () => resolve('SIGINT'));
+      process.once('SIGTERM', () => resolve('SIGTERM'));
+    });
     const info = sim.info();
     const summary = {
       url: info.url,
@@ -61,11 +68,8 @@ export default class Sim extends Command {
     } else {
       this.log(JSON.stringify(summary));
     }
-    await new Promise<void>((resolve) => {
-      const stop = (): void => resolve();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+    const signal = await stopped;
     await sim.close();
+    process.exit(128 + os.constants.signals[signal]);
   }
 }

@@ -6,7 +6,7 @@ import { repoRoot } from '../../src/sim/fixtures-dir.ts';
 import { xmlrpcCall } from './helpers.ts';
 
 describe('odoo-etl sim', () => {
-  it('prints url, db and credentials, serves Odoo, stops on SIGTERM', async () => {
+  it('prints url, db and credentials, serves Odoo, stops on SIGTERM with 143', async () => {
     const child = spawn(process.execPath, [path.join(repoRoot, 'bin/odoo-etl.js'), 'sim', '--port', '0', '--json', '--odoo-version', '18', '--seed', '3'], { cwd: repoRoot });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const line = await new Promise<string>((resolve, reject) => {
@@ -22,6 +22,6 @@ describe('odoo-etl sim', () => {
     expect(info.version).toBe('18.0');
     expect(await xmlrpcCall(info.url, '/xmlrpc/2/common', 'authenticate', [info.db, info.admin.login, info.admin.password, {}])).toBe(2);
     child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await exited).toBe(143); // 128 + SIGTERM, the shell convention for a signalled stop
   });
 });
