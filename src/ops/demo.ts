@@ -1,0 +1,211 @@
+/**
+ * `odoo-etl demo`: the whole job on this machine with nothing to install. An embedded PostgreSQL (data
+ * under ODOO_ETL_HOME, in its own database `odoo_etl_demo`, recreated on every demo so it never mixes
+ * with a real warehouse) and the built-in Odoo 17 simulator serving a small retail dataset:
+ * migrate, full sync, then change records in "Odoo" (create, update, archive, delete, an order line
+ * whose product arrives late, one whose product was deleted), incremental sync with healing of the
+ * missing references, delete reconciliation, and the status.
+ */
+import path from 'node:path';
+import pg from 'pg';
+import type { Settings } from '../config.ts';
+import { startEmbeddedPostgres, type EmbeddedServer } from '../db/embedded.ts';
+import { migrateDatabase } from '../db/migrate.ts';
+import { createDatabasePool } from '../db/pool.ts';
+import { describeDatabaseUrl } from '../db/target.ts';
+import type { Logger } from '../log.ts';
+import { createOdooClient } from '../odoo/index.ts';
+import { startSimulator, type Simulator } from '../sim/index.ts';
+import { createSyncContext, type SyncContext } from '../sync/context.ts';
+import { followRun } from '../sync/follow.ts';
+import { reconcileDeletions } from '../sync/reconcile.ts';
+import type { RunReport } from '../sync/run-report.ts';
+import { startRun } from '../sync/run.ts';
+import { getMissing, renderMissing } from './missing.ts';
+import type { ProgressRenderer } from './progress.ts';
+import { getStatus, renderStatus, type Status } from './status.ts';
+import { runSummaryLines } from './summary.ts';
+
+export const DEMO_DATABASE = 'odoo_etl_demo';
+/** Small batches, so the progress display has something to show on a small dataset. */
+const DEMO_BATCH_SIZE = 250;
+
+export interface DemoOptions {
+  settings: Pick<Settings, 'ODOO_ETL_HOME' | 'EMBEDDED_PG_PORT' | 'LOOKBACK' | 'FULL_SYNC_CONCURRENCY' | 'WORKER_CONCURRENCY' | 'FRESHNESS' | 'SYNC_SCHEDULE' | 'RECONCILE_SCHEDULE'>;
+  logger: Logger;
+  /** Where the demo tells what it does (one line a call). */
+  say: (line: string) => void;
+  /** A progress display for each run. */
+  progress: () => ProgressRenderer;
+  scale?: number;
+}
+
+export interface DemoResult {
+  status: Status;
+  /** The runs' reports: full, then incremental. */
+  runs: RunReport[];
+  /** Connection facts without the password (it is in passwordFile). */
+  connection: { host: string; port: number; user: string; database: string; passwordFile: string };
+  simulator: { url: string; db: string; login: string; password: string };
+  /** Stops the simulator and (if the demo started it) the embedded PostgreSQL. */
+  close(): Promise<void>;
+}
+
+export async function runDemo(options: DemoOptions): Promise<DemoResult> {
+  const { say, logger } = options;
+  const closers: Array<() => Promise<void>> = [];
+  const close = async () => {
+    for (const c of closers.reverse()) await c().catch((error: unknown) => logger.warn({ err: error }, 'demo cleanup failed'));
+    closers.length = 0;
+  };
+  try {
+    const home = path.resolve(options.settings.ODOO_ETL_HOME);
+    say(`==> Starting the embedded PostgreSQL (data in ${path.join(home, 'postgres')})`);
+    const server = await startEmbeddedPostgres({ home, port: options.settings.EMBEDDED_PG_PORT, logger, database: 'postgres' });
+    closers.push(() => server.stop());
+    const url = await recreateDemoDatabase(server);
+
+    say('==> Starting the Odoo 17 simulator (a small retail chain: branches, shops, products, POS and sales orders, stock)');
+    const sim = await startSimulator({ version: '17.0', scale: options.scale ?? 1, seed: 1, withBrand: true });
+    closers.push(() => sim.close());
+    say(`    ${sim.url}, database "${sim.db}", user "${sim.admin.login}"`);
+
+    say(`==> Creating the warehouse schema in database ${DEMO_DATABASE} (odoo-etl migrate)`);
+    const migration = await migrateDatabase(url, logger);
+    say(`    ${migration.applied.length} migration(s) applied, 24 tables + missing_data, job queue installed`);
+
+    const pool = await createDatabasePool(url);
+    closers.push(() => pool.end());
+    const odoo = createOdooClient({
+      url: sim.url,
+      db: sim.db,
+      username: sim.admin.login,
+      password: sim.admin.password,
+      logger: logger.child({ component: 'odoo' }),
+    });
+    closers.push(async () => odoo.close());
+    const context = createSyncContext({
+      pool,
+      odoo,
+      settings: { BATCH_SIZE: DEMO_BATCH_SIZE, LOOKBACK: options.settings.LOOKBACK, EXTRA_FIELDS: undefined, FULL_SYNC_CONCURRENCY: options.settings.FULL_SYNC_CONCURRENCY },
+      logger,
+    });
+
+    const runs: RunReport[] = [];
+    say('==> Full sync of all 24 tables (odoo-etl sync): dimensions first, facts after the dimensions they reference');
+    runs.push(await syncOnce(url, context, options, true));
+
+    say('==> Changing records in Odoo');
+    for (const line of changeOdoo(sim)) say(`    ${line}`);
+
+    say('==> Incremental sync (odoo-etl sync): only what changed since each table\'s watermark is read');
+    runs.push(await syncOnce(url, context, options, false));
+
+    say('==> Reconciling deletions (odoo-etl reconcile): Odoo keeps no trace of a deleted record, so ids are compared');
+    const reconciled = await reconcileDeletions(context);
+    const deleted = reconciled.filter((r) => r.deleted > 0).map((r) => `${r.entity} ${r.deleted}`);
+    say(`    ${new Set(reconciled.map((r) => r.entity)).size} tables compared with Odoo's ids; rows marked deleted (deleted_at set): ${deleted.length > 0 ? deleted.join(', ') : 'none'}`);
+
+    say('==> Missing references (odoo-etl missing)');
+    for (const line of renderMissing(await getMissing(pool))) say(`    ${line}`);
+
+    const database = describeDatabaseUrl(url);
+    const status = await getStatus(pool, {
+      settings: { ...options.settings, ODOO_URL: sim.url, ODOO_DB: sim.db, ODOO_USERNAME: sim.admin.login, ODOO_TRANSPORT: 'auto' },
+      database: `embedded PostgreSQL, ${database}`,
+    });
+    say('==> Status (odoo-etl status)');
+    for (const line of renderStatus(status)) say(`    ${line}`);
+
+    return {
+      status,
+      runs,
+      connection: { host: '127.0.0.1', port: server.port, user: 'postgres', database: DEMO_DATABASE, passwordFile: path.join(home, 'postgres.password') },
+      simulator: { url: sim.url, db: sim.db, login: sim.admin.login, password: sim.admin.password },
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function syncOnce(url: string, context: SyncContext, options: DemoOptions, full: boolean): Promise<RunReport> {
+  const run = await startRun(context.pool, { full, trigger: 'cli' });
+  if (!run.started) throw new Error(`the demo run could not start: ${run.reason}`);
+  const progress = options.progress();
+  const report = await followRun({
+    connectionString: url,
+    context,
+    runId: run.runId,
+    concurrency: options.settings.WORKER_CONCURRENCY,
+    onProgress: (r) => progress.update(r),
+  });
+  progress.finish(report);
+  for (const line of runSummaryLines(report)) options.say(`    ${line}`);
+  if (report.run.status !== 'succeeded') throw new Error(`the demo's sync failed: ${report.run.error ?? report.run.status}`);
+  return report;
+}
+
+/** The everyday changes of an Odoo database, made through the simulator's control API. */
+function changeOdoo(sim: Simulator): string[] {
+  const said: string[] = [];
+  const customer = sim.create('res.partner', { name: 'Demo Customer (new)', customer_rank: 1, email: 'new.customer@example.com', is_company: false });
+  said.push(`created customer res.partner(${customer})`);
+
+  const product = sim.records('product.template')[0]!;
+  sim.write('product.template', [product.id], { list_price: Number(product.list_price ?? 0) + 1 });
+  said.push(`raised the price of product.template(${product.id}) "${String(product.name)}"`);
+
+  const partners = sim.records('res.partner').filter((p) => p.id !== customer && p.active !== false);
+  const archived = partners[partners.length - 1]!;
+  sim.archive('res.partner', [archived.id]);
+  said.push(`archived res.partner(${archived.id}) "${String(archived.name)}" (kept in the warehouse with active = false)`);
+
+  const programs = sim.records('loyalty.program');
+  const unlinked = programs[programs.length - 1]!;
+  sim.unlink('loyalty.program', [unlinked.id]);
+  said.push(`deleted loyalty.program(${unlinked.id}) "${String(unlinked.name)}" (found by the reconcile)`);
+
+  // A product committed by a long transaction: its write_date is older than the watermark, so the
+  // incremental read of products cannot see it, but a new order line points at it.
+  const late = newProduct(sim, 'Late Arrival');
+  const template = sim.records('sale.order.line')[0]!;
+  const { id: _id, create_date: _c, write_date: _w, ...lineValues } = template;
+  const lateLine = sim.create('sale.order.line', { ...lineValues, product_id: late.variant, name: 'Late Arrival' });
+  said.push(`created sale.order.line(${lateLine}) for product.product(${late.variant}), a product whose write_date is older than the watermark`);
+
+  // A line whose product was deleted before the sync ever saw it: that reference cannot heal.
+  const gone = newProduct(sim, 'Discontinued');
+  const goneLine = sim.create('sale.order.line', { ...lineValues, product_id: gone.variant, name: 'Discontinued' });
+  sim.unlink('product.product', [gone.variant]);
+  sim.unlink('product.template', [gone.template]);
+  said.push(`created sale.order.line(${goneLine}) for product.product(${gone.variant}), then deleted that product`);
+  return said;
+}
+
+function newProduct(sim: Simulator, name: string): { template: number; variant: number } {
+  const { id: _id, create_date: _c, write_date: _w, ...templateValues } = sim.records('product.template')[0]!;
+  const template = sim.create('product.template', { ...templateValues, name, default_code: `DEMO-${name.slice(0, 4).toUpperCase()}`, barcode: false });
+  const variant = sim.create('product.product', { product_tmpl_id: template, name, default_code: `DEMO-${name.slice(0, 4).toUpperCase()}`, barcode: false, active: true });
+  const longAgo = '2020-01-01 00:00:00';
+  sim.write('product.template', [template], {}, { writeDate: longAgo });
+  sim.write('product.product', [variant], {}, { writeDate: longAgo });
+  return { template, variant };
+}
+
+/** The demo gets a database of its own, made anew each time so the demo always tells the same story. */
+async function recreateDemoDatabase(server: EmbeddedServer): Promise<string> {
+  const admin = new pg.Client({ connectionString: server.adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`drop database if exists ${DEMO_DATABASE} with (force)`);
+    await admin.query(`create database ${DEMO_DATABASE}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(server.adminUrl);
+  url.pathname = `/${DEMO_DATABASE}`;
+  return url.toString();
+}
+
