@@ -76,6 +76,9 @@ export function generateDataset(db: Db, o: DatasetOptions): void {
     return db.insert(model, clean);
   };
   const has = (model: string, field: string): boolean => field in (db.table(model)?.fields ?? {});
+  // States come and go between versions (19 has no 'invoiced' POS or 'done' purchase state).
+  const state = (model: string, wanted: string, fallback: string): string =>
+    (db.table(model)?.fields.state?.selection ?? []).some(([k]) => k === wanted) ? wanted : fallback;
 
   // --- companies, partners, users ------------------------------------------------------------------
   const nBranches = Math.min(CITIES.length, 2 + Math.floor(Math.sqrt(o.scale) * 1.5));
@@ -338,7 +341,7 @@ export function generateDataset(db: Db, o: DatasetOptions): void {
     untaxed = r2(untaxed);
     put('pos.order', {
       id: i, name, pos_reference: `Order ${String(c.id).padStart(5, '0')}-${String(week + 1).padStart(3, '0')}-${String(seq).padStart(4, '0')}`, session_id: session, config_id: c.id,
-      company_id: c.id, user_id: b.cashier, partner_id: chance(0.3) ? pick(customers) : false, date_order: created, state: chance(0.05) ? 'invoiced' : 'done',
+      company_id: c.id, user_id: b.cashier, partner_id: chance(0.3) ? pick(customers) : false, date_order: created, state: chance(0.05) ? state('pos.order', 'invoiced', 'done') : 'done',
       amount_total: total, amount_tax: r2(total - untaxed), amount_paid: total, amount_return: 0, crm_team_id: b.team, sequence_number: seq, currency_rate: 1,
       create_date: created, write_date: written, create_uid: b.cashier, write_uid: ADMIN_UID,
     });
@@ -352,7 +355,7 @@ export function generateDataset(db: Db, o: DatasetOptions): void {
   for (let i = 1; i <= nSaleOrders; i++) {
     const c = companies[int(0, companies.length - 1)]!;
     const when = start + Math.floor(((i - 0.5) / nSaleOrders) * SPAN);
-    const state = pick(['sale', 'sale', 'sale', 'sale', 'sale', 'sale', 'draft', 'sent', 'cancel', has('sale.order', 'locked') ? 'sale' : 'done']);
+    const orderState = state('sale.order', pick(['sale', 'sale', 'sale', 'sale', 'sale', 'sale', 'draft', 'sent', 'cancel', 'done']), 'sale');
     const partner = pick(customers);
     const user = pick(salesmen);
     const name = `S${String(i).padStart(5, '0')}`;
@@ -369,19 +372,19 @@ export function generateDataset(db: Db, o: DatasetOptions): void {
       const t = r2(sub * 0.15);
       untaxed += sub;
       tax += t;
-      const delivered = state === 'sale' ? qty : 0;
+      const delivered = orderState === 'sale' ? qty : 0;
       put('sale.order.line', {
         id: saleLineId++, order_id: i, product_id: v.id, name: v.name, product_uom_qty: qty, product_uom: 1, product_uom_id: 1, price_unit: v.price, discount,
         price_subtotal: sub, price_tax: t, price_total: r2(sub + t), qty_delivered: delivered, qty_invoiced: delivered, salesman_id: user, order_partner_id: partner,
-        company_id: c.id, currency_id: 1, state, sequence: 10 + l, create_date: created, write_date: written, create_uid: user, write_uid: user,
+        company_id: c.id, currency_id: 1, state: orderState, sequence: 10 + l, create_date: created, write_date: written, create_uid: user, write_uid: user,
       });
     }
     untaxed = r2(untaxed);
     tax = r2(tax);
     put('sale.order', {
-      id: i, name, partner_id: partner, partner_invoice_id: partner, partner_shipping_id: partner, date_order: created, state, user_id: user, team_id: branch[c.id]!.team,
+      id: i, name, partner_id: partner, partner_invoice_id: partner, partner_shipping_id: partner, date_order: created, state: orderState, user_id: user, team_id: branch[c.id]!.team,
       company_id: c.id, warehouse_id: c.id, amount_untaxed: untaxed, amount_tax: tax, amount_total: r2(untaxed + tax), currency_id: 1, currency_rate: 1,
-      invoice_status: state === 'sale' ? 'invoiced' : 'no', create_date: created, write_date: written, create_uid: user, write_uid: user,
+      invoice_status: orderState === 'sale' ? 'invoiced' : 'no', create_date: created, write_date: written, create_uid: user, write_uid: user,
     });
   }
 
@@ -391,7 +394,7 @@ export function generateDataset(db: Db, o: DatasetOptions): void {
   for (let i = 1; i <= nPurchases; i++) {
     const c = companies[int(0, companies.length - 1)]!;
     const when = start + Math.floor(((i - 0.5) / nPurchases) * SPAN);
-    const state = pick(['purchase', 'purchase', 'purchase', 'done', 'draft', 'cancel']);
+    const orderState = state('purchase.order', pick(['purchase', 'purchase', 'purchase', 'done', 'draft', 'cancel']), 'purchase');
     const vendor = pick(vendors);
     const created = dt(when);
     const written = dt(Math.min(DATA_EPOCH, when + int(1, 10) * DAY));
@@ -407,14 +410,14 @@ export function generateDataset(db: Db, o: DatasetOptions): void {
       tax += t;
       put('purchase.order.line', {
         id: purchaseLineId++, order_id: i, product_id: v.id, name: v.name, product_qty: qty, product_uom_qty: qty, product_uom: 1, product_uom_id: 1, price_unit: v.cost,
-        price_subtotal: sub, price_tax: t, price_total: r2(sub + t), qty_received: state === 'done' ? qty : 0, qty_invoiced: state === 'done' ? qty : 0,
-        date_planned: dt(when + 7 * DAY), partner_id: vendor, company_id: c.id, currency_id: 1, state, create_date: created, write_date: written, create_uid: ADMIN_UID, write_uid: ADMIN_UID,
+        price_subtotal: sub, price_tax: t, price_total: r2(sub + t), qty_received: orderState === 'done' ? qty : 0, qty_invoiced: orderState === 'done' ? qty : 0,
+        date_planned: dt(when + 7 * DAY), partner_id: vendor, company_id: c.id, currency_id: 1, state: orderState, create_date: created, write_date: written, create_uid: ADMIN_UID, write_uid: ADMIN_UID,
       });
     }
     untaxed = r2(untaxed);
     tax = r2(tax);
     put('purchase.order', {
-      id: i, name: `P${String(i).padStart(5, '0')}`, partner_id: vendor, date_order: created, date_approve: state === 'draft' ? false : created, state, user_id: ADMIN_UID,
+      id: i, name: `P${String(i).padStart(5, '0')}`, partner_id: vendor, date_order: created, date_approve: orderState === 'draft' ? false : created, state: orderState, user_id: ADMIN_UID,
       company_id: c.id, picking_type_id: branch[c.id]!.receipt, amount_untaxed: untaxed, amount_tax: tax, amount_total: r2(untaxed + tax), currency_id: 1, priority: '0',
       create_date: created, write_date: written, create_uid: ADMIN_UID, write_uid: ADMIN_UID,
     });

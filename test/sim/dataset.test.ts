@@ -1,6 +1,9 @@
 // The dataset: same seed and scale give the same data; amounts add up; relations point at existing
 // records; the fields follow each version's fields_get; the control API stamps like Odoo.
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { fixturesDir } from '../../src/sim/fixtures-dir.ts';
 import { startSimulator, type Simulator } from '../../src/sim/index.ts';
 import { xmlrpcCall } from './helpers.ts';
 
@@ -140,4 +143,33 @@ describe('one2many fields', () => {
     expect(lines.length).toBeGreaterThan(0);
     expect(row!.lines).toEqual(lines);
   });
+});
+
+describe('values have the shapes real Odoo gives', () => {
+  const kind = (v: unknown): string => (v === false ? 'false' : Array.isArray(v) ? (v.length === 2 && typeof v[1] === 'string' ? 'm2o' : 'list') : typeof v);
+  for (const version of ['16.0', '17.0', '18.0', '19.0'] as const) {
+    it(`${version}: every sampled field has a value of the recorded kind, selections are valid`, async () => {
+      const s = await sim({ version, scale: 1 });
+      const dir = path.join(fixturesDir(), version, 'samples');
+      const problems: string[] = [];
+      for (const file of fs.readdirSync(dir)) {
+        const model = file.replace(/\.json$/, '');
+        const sample = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as { records: Record<string, unknown>[] };
+        if (sample.records.length === 0) continue;
+        const fields = Object.keys(sample.records[0]!);
+        const rows = (await xmlrpcCall(s.url, '/xmlrpc/2/object', 'execute_kw', [s.db, s.admin.uid, s.admin.password, model, 'search_read', [[]], { fields, limit: 20, order: 'id asc', context: { active_test: false } }])) as Record<string, unknown>[];
+        const meta = (await xmlrpcCall(s.url, '/xmlrpc/2/object', 'execute_kw', [s.db, s.admin.uid, s.admin.password, model, 'fields_get', [fields], { attributes: ['type', 'selection'] }])) as Record<string, { type: string; selection?: [string, string][] }>;
+        for (const field of fields) {
+          const recorded = new Set(sample.records.map((r) => kind(r[field])).filter((k) => k !== 'false'));
+          for (const row of rows) {
+            const k = kind(row[field]);
+            if (k !== 'false' && recorded.size > 0 && !recorded.has(k)) problems.push(`${model}.${field}: ${k} where Odoo gave ${[...recorded].join('/')}`);
+            const sel = meta[field]?.selection;
+            if (meta[field]?.type === 'selection' && row[field] !== false && sel && !sel.some(([key]) => key === row[field])) problems.push(`${model}.${field}: ${String(row[field])} not a selection value`);
+          }
+        }
+      }
+      expect([...new Set(problems)]).toEqual([]);
+    });
+  }
 });
