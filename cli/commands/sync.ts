@@ -5,6 +5,8 @@ import { createSyncContext, odooClientFromSettings } from '../../src/sync/contex
 import { followRun } from '../../src/sync/follow.ts';
 import { resolveEntities, startRun, UnknownEntityError } from '../../src/sync/run.ts';
 import type { RunReport } from '../../src/sync/run-report.ts';
+import { createProgressRenderer, progressMode } from '../../src/ops/progress.ts';
+import { runSummaryLines } from '../../src/ops/summary.ts';
 import { entityNames } from '../../src/entities/index.ts';
 import { assertMigrated } from '../../src/db/schema-check.ts';
 
@@ -33,6 +35,7 @@ export default class Sync extends BaseCommand<typeof Sync> {
     wait: Flags.boolean({ description: 'process the run here and wait for it to end (--no-wait only enqueues it)', default: true, allowNo: true }),
     concurrency: Flags.integer({ description: 'jobs processed at once in this process [env: WORKER_CONCURRENCY]', min: 1 }),
     'batch-size': Flags.integer({ description: 'records per Odoo call [env: BATCH_SIZE]', min: 1 }),
+    quiet: Flags.boolean({ char: 'q', description: 'no live progress: only the summary at the end', default: false }),
   };
 
   protected override settingsFromFlags() {
@@ -68,7 +71,18 @@ export default class Sync extends BaseCommand<typeof Sync> {
     this.onClose(async () => odoo.close());
     const context = createSyncContext({ pool, odoo, settings: this.settings, logger: this.logger });
     this.log(`run ${run.runId}: ${this.flags.full ? 'full' : 'incremental'} sync of ${entities.length} entities from ${this.settings.ODOO_URL}`);
-    const report = await followRun({ connectionString: target.url, context, runId: run.runId, concurrency: this.settings.WORKER_CONCURRENCY });
+    const progress = createProgressRenderer({
+      mode: progressMode({ json: this.jsonEnabled(), quiet: this.flags.quiet, isTTY: process.stdout.isTTY }),
+      stream: process.stdout,
+    });
+    const report = await followRun({
+      connectionString: target.url,
+      context,
+      runId: run.runId,
+      concurrency: this.settings.WORKER_CONCURRENCY,
+      onProgress: (r) => progress.update(r),
+    });
+    progress.finish(report);
     if (!this.jsonEnabled()) this.printSummary(report);
     if (report.run.status === 'failed') {
       if (this.jsonEnabled()) this.logJson({ runId: run.runId, started: true, report });
@@ -78,23 +92,6 @@ export default class Sync extends BaseCommand<typeof Sync> {
   }
 
   private printSummary(report: RunReport): void {
-    const rows = report.steps.map((step) => ({
-      entity: step.entity,
-      status: step.status,
-      mode: step.mode ?? '',
-      read: step.read,
-      inserted: step.inserted,
-      updated: step.updated,
-      unchanged: step.unchanged,
-      deleted: step.deleted,
-      seconds: step.started_at && step.finished_at ? ((Date.parse(step.finished_at) - Date.parse(step.started_at)) / 1000).toFixed(1) : '',
-      note: step.error ?? step.warnings.join('; '),
-    }));
-    const columns = Object.keys(rows[0] ?? {}) as Array<keyof (typeof rows)[number]>;
-    const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
-    const line = (values: string[]) => values.map((v, i) => (i === values.length - 1 ? v : v.padEnd(widths[i]!))).join('  ').trimEnd();
-    this.log(line(columns));
-    for (const row of rows) this.log(line(columns.map((c) => String(row[c]))));
-    this.log(`run ${report.run.id} ${report.run.status}${report.run.error ? `: ${report.run.error}` : ''}`);
+    for (const line of runSummaryLines(report)) this.log(line);
   }
 }
