@@ -9,7 +9,7 @@ import { faults, OdooFault } from './faults.ts';
 import { MODEL_METHODS, Orm, PUBLIC_METHODS, type SimUser } from './orm.ts';
 import { Db, ModelTable, type Rec } from './store.ts';
 import { loadVersionFile, type ModelFields, type OdooVersion } from './versions.ts';
-import { faultResponse, methodResponse, type EnvelopeStyle, parseMethodCall, pyJson, XmlRpcParseError, type WireValue } from './xmlrpc-codec.ts';
+import { faultResponse, methodResponse, PyFloat, type EnvelopeStyle, parseMethodCall, pyJson, XmlRpcParseError, type WireValue } from './xmlrpc-codec.ts';
 
 export interface SimulatorOptions {
   port?: number;
@@ -519,7 +519,7 @@ export class Simulator {
   private handleControl(action: string, body: string, res: http.ServerResponse): void {
     const send = (status: number, payload: unknown): void => {
       res.writeHead(status, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify(payload));
+      res.end(JSON.stringify(payload, (_k, v: unknown) => (v instanceof PyFloat ? v.value : v)));
     };
     const allowed = ['create', 'write', 'archive', 'unlink', 'setQuantQuantity', 'mergeQuants', 'setClock', 'advanceClock', 'setLatency', 'injectFault', 'clearFaults', 'callCounts', 'resetCounts', 'records', 'read', 'checksum', 'now', 'models', 'info'];
     if (!allowed.includes(action)) return send(404, { error: `unknown action ${action}` });
