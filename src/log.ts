@@ -1,47 +1,99 @@
 /**
  * The one logger: pino JSON lines by default, readable lines on a terminal (pino-pretty), to stderr so
- * that stdout stays for command output (`--json`). Known secret fields are redacted by path.
+ * that stdout stays for command output (`--json`). With LOG_FILE, JSON lines also go to that file,
+ * rotated daily and at 50 MB, 14 files kept (pino-roll numbers the files: LOG_FILE=/var/log/odoo-etl/etl.log
+ * writes etl.1.log, etl.2.log, ...; the highest number is the current one).
+ *
+ * Secrets: known secret fields are redacted by path wherever they sit in a record, connection strings
+ * lose their password in messages, and the values given as `secrets` (the CLI passes the configured
+ * password and API key) are replaced in every message.
  */
+import path from 'node:path';
 import { pino, type Logger } from 'pino';
 
 export type { Logger };
 
+const SECRET_KEYS = ['password', 'apiKey', 'api_key', 'ODOO_PASSWORD', 'ODOO_API_KEY', 'secret', 'authorization', 'DATABASE_URL', 'connectionString'];
+
 export const REDACT_PATHS = [
-  'password',
-  'apiKey',
-  'api_key',
-  'ODOO_PASSWORD',
-  'ODOO_API_KEY',
-  '*.password',
-  '*.apiKey',
-  '*.ODOO_PASSWORD',
-  '*.ODOO_API_KEY',
+  ...SECRET_KEYS,
+  ...SECRET_KEYS.map((key) => `*.${key}`),
+  ...SECRET_KEYS.map((key) => `*.*.${key}`),
   'headers.authorization',
   '*.headers.authorization',
+  'headers.Authorization',
+  '*.headers.Authorization',
 ];
+
+/** Rotation of LOG_FILE. */
+export const LOG_FILE_ROTATION = { frequency: 'daily', size: '50m', keep: 14 } as const;
 
 export interface LoggerOptions {
   level?: string;
   /** Pretty output; defaults to "stderr is a terminal". */
   pretty?: boolean;
-  /** Also write JSON lines to this file. */
+  /** Also write JSON lines to this file, rotated. */
   file?: string;
+  /** Values to blank out of every message (passwords, API keys). */
+  secrets?: string[];
+}
+
+const URL_PASSWORD = /((?:postgres(?:ql)?|https?):\/\/[^:/@\s]+):[^@\s]*@/g;
+
+/** A text without connection-string passwords or any of `secrets`. */
+export function scrubText(text: string, secrets: readonly string[] = []): string {
+  let result = text.replace(URL_PASSWORD, '$1:***@');
+  for (const secret of secrets) if (secret.length >= 3) result = result.split(secret).join('***');
+  return result;
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? 'info';
   const pretty = options.pretty ?? Boolean(process.stderr.isTTY);
+  const secrets = options.secrets ?? [];
+  const settings: pino.LoggerOptions = {
+    level,
+    redact: { paths: REDACT_PATHS, censor: '***' },
+    hooks: {
+      // Messages and error texts are free text: a URL or a secret can slip into them where no path redaction reaches.
+      logMethod(args, method) {
+        method.apply(
+          this,
+          args.map((arg) => {
+            if (typeof arg === 'string') return scrubText(arg, secrets);
+            if (arg instanceof Error) return Object.assign(arg, { message: scrubText(arg.message, secrets) });
+            if (arg && typeof arg === 'object' && 'err' in arg && (arg as { err: unknown }).err instanceof Error) {
+              const err = (arg as { err: Error }).err;
+              err.message = scrubText(err.message, secrets);
+            }
+            return arg;
+          }) as Parameters<typeof method>,
+        );
+      },
+    },
+  };
   const targets: pino.TransportTargetOptions[] = [
     pretty
       ? { target: 'pino-pretty', level, options: { destination: 2, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } }
       : { target: 'pino/file', level, options: { destination: 2 } },
   ];
-  if (options.file) targets.push({ target: 'pino/file', level, options: { destination: options.file, mkdir: true } });
-  // A plain destination (no worker thread) for the common case keeps short commands quick and lines ordered.
-  if (!pretty && !options.file) {
-    return pino({ level, redact: { paths: REDACT_PATHS, censor: '***' } }, pino.destination({ fd: 2, sync: true }));
+  if (options.file) {
+    const file = path.resolve(options.file);
+    targets.push({
+      target: 'pino-roll',
+      level,
+      options: {
+        file,
+        frequency: LOG_FILE_ROTATION.frequency,
+        size: LOG_FILE_ROTATION.size,
+        limit: { count: LOG_FILE_ROTATION.keep },
+        mkdir: true,
+      },
+    });
   }
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: '***' } }, pino.transport({ targets }));
+  // A plain destination (no worker thread) for the common case keeps short commands quick and lines ordered.
+  if (!pretty && !options.file) return pino(settings, pino.destination({ fd: 2, sync: true }));
+  return pino(settings, pino.transport({ targets }));
 }
 
 /** A logger that writes nothing (tests, library use without logging). */

@@ -242,7 +242,9 @@ export async function getStatus(pool: DatabasePool, options: StatusOptions): Pro
   });
 
   const otherJobs = allJobs.filter((j) => j.entity === null);
-  const problems = entityStatuses.flatMap((e) => (e.problem ? [e.problem] : []));
+  const problems = entityStatuses.every((e) => e.state === 'never')
+    ? ['no sync has succeeded yet: run `odoo-etl sync` (or start `odoo-etl worker` to sync on the schedule)']
+    : entityStatuses.flatMap((e) => (e.problem ? [e.problem] : []));
   for (const job of otherJobs.filter((j) => j.state === 'failed')) problems.push(`job ${job.id} (${job.task}) out of attempts: ${job.lastError ?? 'no error recorded'}`);
 
   const lastExecution = new Map(crontabs.map((c) => [c.identifier, c.last_execution]));
