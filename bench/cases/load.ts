@@ -1,0 +1,153 @@
+/**
+ * load: 100k new rows into fact_sales_lines through etl.upsert (in batches, one transaction each, as the
+ * sync engine loads them) against one plain COPY of the same rows into an empty copy of the table
+ * (`like ... including all`: same columns, primary key and indexes, no foreign keys). Then the same rows
+ * again, all unchanged (nothing should be written), and with 10% changed.
+ *
+ * The parents the rows reference (orders, products, branches, users) are loaded first, as a full sync
+ * loads dimensions before facts: the figure is the load itself, not the inferred-member path.
+ */
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { sql, type DatabasePool } from 'slonik';
+import { z } from 'zod';
+import type { BenchPostgres } from '../support/database.ts';
+import { round, timed, type Figure } from '../support/measure.ts';
+
+export interface LoadOptions {
+  rows: number;
+  batchSize: number;
+}
+
+type Row = Record<string, string | number | boolean | null>;
+
+const COLUMNS = ['source', 'odoo_id', 'order_id', 'product_id', 'name', 'qty', 'price_unit', 'discount', 'price_subtotal', 'price_total',
+  'qty_delivered', 'qty_invoiced', 'total_cost', 'company_id', 'salesman_id', 'state', 'is_reward_line', 'create_date', 'write_date'] as const;
+
+const ORDERS = 20_000;
+const PRODUCTS = 2_000;
+const COMPANIES = 12;
+const USERS = 6;
+
+function makeRows(n: number): Row[] {
+  const rows: Row[] = [];
+  const base = Date.UTC(2025, 0, 1);
+  for (let i = 1; i <= n; i++) {
+    const pos = i % 5 < 3;
+    const qty = 1 + (i % 7);
+    const price = 1 + ((i * 37) % 5000) / 100;
+    const created = new Date(base + i * 60_000).toISOString();
+    rows.push({
+      source: pos ? 'pos' : 'sale',
+      odoo_id: i,
+      order_id: 1 + (i % ORDERS),
+      product_id: 1 + ((i * 13) % PRODUCTS),
+      name: `Product ${(i * 13) % PRODUCTS} — Classic Blend ${i % 97}`,
+      qty,
+      price_unit: price,
+      discount: i % 10 === 0 ? 10 : 0,
+      price_subtotal: Math.round(qty * price * 100) / 100,
+      price_total: Math.round(qty * price * 115) / 100,
+      qty_delivered: pos ? null : qty,
+      qty_invoiced: pos ? null : qty,
+      total_cost: pos ? Math.round(qty * price * 60) / 100 : null,
+      company_id: 1 + (i % COMPANIES),
+      salesman_id: pos ? null : 1 + (i % USERS),
+      state: pos ? null : 'sale',
+      is_reward_line: pos ? false : null,
+      create_date: created,
+      write_date: created,
+    });
+  }
+  return rows;
+}
+
+function csvValue(value: Row[string]): string {
+  if (value === null) return '';
+  if (typeof value === 'string') return `"${value.replaceAll('"', '""')}"`;
+  return String(value);
+}
+
+async function copyRows(url: string, table: string, rows: Row[]): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const stream = client.query(copyFrom(`copy ${table} (${COLUMNS.join(', ')}) from stdin with (format csv)`));
+    const lines = function* (): Generator<string> {
+      let chunk = '';
+      for (const row of rows) {
+        chunk += COLUMNS.map((c) => csvValue(row[c]!)).join(',') + '\n';
+        if (chunk.length > 64 * 1024) {
+          yield chunk;
+          chunk = '';
+        }
+      }
+      if (chunk) yield chunk;
+    };
+    await pipeline(Readable.from(lines()), stream);
+  } finally {
+    await client.end();
+  }
+}
+
+const counts = z.object({ inserted: z.number(), updated: z.number(), unchanged: z.number() });
+
+async function upsertRows(pool: DatabasePool, rows: Row[], batchSize: number) {
+  const total = { inserted: 0, updated: 0, unchanged: 0 };
+  for (let i = 0; i < rows.length; i += batchSize) {
+    const batch = rows.slice(i, i + batchSize);
+    const c = await pool.transaction((tx) =>
+      tx.one(sql.type(counts)`select * from etl.upsert('public.fact_sales_lines'::regclass, ${sql.jsonb(batch as never)})`),
+    );
+    total.inserted += c.inserted;
+    total.updated += c.updated;
+    total.unchanged += c.unchanged;
+  }
+  return total;
+}
+
+export async function loadCase(pg: BenchPostgres, options: LoadOptions): Promise<Figure[]> {
+  const db = await pg.fresh();
+  try {
+    const { pool } = db;
+    await pool.query(sql.unsafe`insert into dim_branches (odoo_id, name) select g, 'Branch ' || g from generate_series(1, ${COMPANIES}) g`);
+    await pool.query(sql.unsafe`insert into dim_users (odoo_id, name) select g, 'User ' || g from generate_series(1, ${USERS}) g`);
+    await pool.query(sql.unsafe`insert into dim_products_product (odoo_id) select g from generate_series(1, ${PRODUCTS}) g`);
+    await pool.query(sql.unsafe`insert into all_sales (source, odoo_id) select s, g from generate_series(1, ${ORDERS}) g, unnest(array['pos', 'sale']) s`);
+    await pool.query(sql.unsafe`create table bench_copy (like public.fact_sales_lines including all)`);
+    await pool.query(sql.unsafe`vacuum analyze`);
+
+    const rows = makeRows(options.rows);
+    const copy = await timed(() => copyRows(db.url, 'bench_copy', rows));
+    const fresh = await timed(() => upsertRows(pool, rows, options.batchSize));
+    await pool.query(sql.unsafe`vacuum analyze fact_sales_lines`);
+    const same = await timed(() => upsertRows(pool, rows, options.batchSize));
+    const later = new Date(Date.UTC(2026, 0, 1)).toISOString();
+    const changed = rows.map((row, i) => (i % 10 === 0 ? { ...row, qty: (row.qty as number) + 1, write_date: later } : row));
+    const tenth = await timed(() => upsertRows(pool, changed, options.batchSize));
+
+    const stored = await pool.oneFirst(sql.type(z.object({ n: z.number() }))`select count(*)::int as n from fact_sales_lines`);
+    if (stored !== options.rows) throw new Error(`load: ${stored} rows stored, expected ${options.rows}`);
+    const copyRate = options.rows / (copy.ms / 1000);
+    const figure = (name: string, m: { ms: number; result: typeof fresh.result }, limit: number): Figure => ({
+      case: 'load',
+      name,
+      ratio: round(m.ms / copy.ms),
+      target: `≤ ${limit}× COPY`,
+      met: m.ms / copy.ms <= limit,
+      values: {
+        ms: Math.round(m.ms), copyMs: Math.round(copy.ms), rowsPerSec: Math.round(options.rows / (m.ms / 1000)), copyRowsPerSec: Math.round(copyRate),
+        inserted: m.result.inserted, updated: m.result.updated, unchanged: m.result.unchanged, batch: options.batchSize,
+      },
+    });
+    return [
+      figure(`${options.rows} new rows`, fresh, 2),
+      figure(`${options.rows} rows, all unchanged`, same, 1),
+      { ...figure(`${options.rows} rows, 10% changed`, tenth, 2), target: undefined, met: undefined },
+    ];
+  } finally {
+    await db.drop();
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * `npm run bench [-- flags]`: the benchmark suite. Starts its own PostgreSQL (as the tests do) and the Odoo
+ * simulator in a child process, runs the chosen cases, prints a table and writes the same figures as JSON
+ * (bench/results/latest.json). These machines are noisy: every figure is a ratio of two things measured in
+ * the same run; absolute times are there for reference only.
+ *
+ *   --case load|full|incremental|memory   (repeatable or comma-separated; default: all)
+ *   --rows 100000        rows of the load case
+ *   --batch 2000         batch size (the BATCH_SIZE setting) for every case
+ *   --odoo 19.0,17.0     simulator versions of the full sync: 19 is read over JSON-2, 16–18 over XML-RPC
+ *   --scale 1000         simulator scale over JSON-2 (1000 ≈ 1M sales lines), full and memory cases
+ *   --xmlrpc-scale 100   simulator scale over XML-RPC (about 20× slower to decode: see bench/README.md)
+ *   --latency 10,50      simulator latency per call (ms) of the full sync
+ *   --small-scale 100    the smaller dataset of the memory case (it also runs --scale)
+ *   --inc-scale 100      dataset of the incremental cases
+ *   --concurrency 4      FULL_SYNC_CONCURRENCY (id ranges of one entity read at once)
+ *   --workers 4          WORKER_CONCURRENCY (jobs at once)
+ *   --out path           where the JSON goes (default bench/results/latest.json)
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startBenchPostgres } from './support/database.ts';
+import type { Figure } from './support/measure.ts';
+import { printTable } from './support/table.ts';
+import { loadCase } from './cases/load.ts';
+import { fullSyncCase, memoryCase, type SimVersion } from './cases/full-sync.ts';
+import { incrementalCase } from './cases/incremental.ts';
+
+const CASES = ['load', 'full', 'incremental', 'memory'] as const;
+type CaseName = (typeof CASES)[number];
+
+const { values: flags } = parseArgs({
+  options: {
+    case: { type: 'string', multiple: true },
+    rows: { type: 'string', default: '100000' },
+    batch: { type: 'string', default: '2000' },
+    odoo: { type: 'string', default: '19.0,17.0' },
+    scale: { type: 'string', default: '1000' },
+    'xmlrpc-scale': { type: 'string', default: '100' },
+    latency: { type: 'string', default: '10,50' },
+    'small-scale': { type: 'string', default: '100' },
+    'inc-scale': { type: 'string', default: '100' },
+    concurrency: { type: 'string', default: '4' },
+    workers: { type: 'string', default: '4' },
+    out: { type: 'string', default: fileURLToPath(new URL('./results/latest.json', import.meta.url)) },
+  },
+});
+
+const positive = (name: string, value: string | undefined): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive whole number, got ${value}`);
+  return n;
+};
+const cases = (flags.case ?? [...CASES]).flatMap((c) => c.split(',')).map((c) => c.trim()) as CaseName[];
+for (const c of cases) if (!CASES.includes(c)) throw new Error(`unknown --case ${c}; cases: ${CASES.join(', ')}`);
+const batchSize = positive('batch', flags.batch);
+const versions = flags.odoo.split(',').map((v) => v.trim()) as SimVersion[];
+for (const v of versions) if (!['16.0', '17.0', '18.0', '19.0'].includes(v)) throw new Error(`--odoo ${v}: one of 16.0, 17.0, 18.0, 19.0`);
+const settings = { batchSize, fullSyncConcurrency: positive('concurrency', flags.concurrency), workers: positive('workers', flags.workers) };
+
+const machine = {
+  cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown'}`,
+  memoryGb: Math.round(os.totalmem() / 1e9),
+  os: `${os.type()} ${os.release()}`,
+  node: process.version,
+};
+const started = new Date();
+console.log(`odoo-etl benchmarks on ${machine.cpus}, ${machine.memoryGb} GB, Node ${machine.node}`);
+const postgres = await startBenchPostgres();
+console.log(`PostgreSQL ${postgres.serverVersion} (${postgres.kind})`);
+const figures: Figure[] = [];
+try {
+  for (const name of cases) {
+    console.log(`\n— ${name}`);
+    if (name === 'load') figures.push(...(await loadCase(postgres, { rows: positive('rows', flags.rows), batchSize })));
+    if (name === 'full') {
+      const latencies = flags.latency.split(',').map((l) => positive('latency', l));
+      for (const version of versions) {
+        const scale = version === '19.0' ? positive('scale', flags.scale) : positive('xmlrpc-scale', flags['xmlrpc-scale']);
+        figures.push(...(await fullSyncCase(postgres, { version, scale, latencies, ...settings })));
+      }
+    }
+    if (name === 'incremental') figures.push(...(await incrementalCase(postgres, { version: versions[0]!, scale: positive('inc-scale', flags['inc-scale']), ...settings })));
+    if (name === 'memory') {
+      const scales = [positive('small-scale', flags['small-scale']), positive('scale', flags.scale)];
+      figures.push(...(await memoryCase(postgres, { version: '19.0', scales, ...settings })));
+    }
+    printTable(figures.filter((f) => f.case === name));
+  }
+} finally {
+  await postgres.stop();
+}
+
+console.log('\nAll figures');
+printTable(figures);
+const result = { startedAt: started.toISOString(), seconds: Math.round((Date.now() - started.getTime()) / 1000), machine, postgres: { version: postgres.serverVersion, kind: postgres.kind }, flags, figures };
+fs.mkdirSync(path.dirname(flags.out), { recursive: true });
+fs.writeFileSync(flags.out, `${JSON.stringify(result, null, 2)}\n`);
+console.log(`\nwritten to ${path.relative(process.cwd(), flags.out)}`);
