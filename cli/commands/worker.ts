@@ -4,6 +4,7 @@ import { createDatabasePool } from '../../src/db/pool.ts';
 import { assertMigrated } from '../../src/db/schema-check.ts';
 import { createSyncContext, odooClientFromSettings } from '../../src/sync/context.ts';
 import { startWorker } from '../../src/worker/runner.ts';
+import { onShutdownSignal } from '../../src/worker/signals.ts';
 
 export default class Worker extends BaseCommand<typeof Worker> {
   static override summary = 'Run queued sync jobs and the schedules, until stopped';
@@ -44,6 +45,7 @@ export default class Worker extends BaseCommand<typeof Worker> {
       context,
       concurrency: this.settings.WORKER_CONCURRENCY,
       schedule: this.flags.schedule ? { sync: this.settings.SYNC_SCHEDULE, reconcile: this.settings.RECONCILE_SCHEDULE } : undefined,
+      staleAfterMs: this.settings.WORKER_STALE_AFTER,
     });
     this.logger.info(
       {
@@ -57,8 +59,7 @@ export default class Worker extends BaseCommand<typeof Worker> {
       this.logger.info({ signal }, 'stopping: finishing the jobs in progress');
       void worker.stop();
     };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    onShutdownSignal(stop);
     await worker.promise;
     await worker.stop();
     this.logger.info('worker stopped');

