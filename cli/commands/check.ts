@@ -24,10 +24,8 @@ export default class Check extends BaseCommand<typeof Check> {
       if (c.fix) c.fix = this.scrub(c.fix);
     }
     if (!this.jsonEnabled()) this.log(checksVerdict(report));
-    if (!report.ok) {
-      if (this.jsonEnabled()) this.logJson(report);
-      this.exit(1);
-    }
+    // Not this.exit(1): under --json oclif would print a second JSON document (the exit error) after ours.
+    if (!report.ok) process.exitCode = 1;
     return report;
   }
 }

@@ -27,10 +27,8 @@ export default class StatusCommand extends BaseCommand<typeof StatusCommand> {
     await assertMigrated(pool);
     const status = await getStatus(pool, { settings: this.settings, database: target.description });
     if (!this.jsonEnabled()) for (const line of renderStatus(status)) this.log(this.scrub(line));
-    if (!status.healthy) {
-      if (this.jsonEnabled()) this.logJson(status);
-      this.exit(1);
-    }
+    // Not this.exit(1): under --json oclif would print a second JSON document (the exit error) after ours.
+    if (!status.healthy) process.exitCode = 1;
     return status;
   }
 }

@@ -84,10 +84,8 @@ export default class Sync extends BaseCommand<typeof Sync> {
     });
     progress.finish(report);
     if (!this.jsonEnabled()) this.printSummary(report);
-    if (report.run.status === 'failed') {
-      if (this.jsonEnabled()) this.logJson({ runId: run.runId, started: true, report });
-      this.exit(1);
-    }
+    // Not this.exit(1): under --json oclif would print a second JSON document (the exit error) after the result.
+    if (report.run.status === 'failed') process.exitCode = 1;
     return { runId: run.runId, started: true, report };
   }
 
