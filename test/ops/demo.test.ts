@@ -1,0 +1,52 @@
+/**
+ * `odoo-etl demo` end to end, as a new user runs it: embedded PostgreSQL in ODOO_ETL_HOME, the built-in
+ * simulator, full and incremental sync, reconcile; the output names all 24 tables with rows and says how
+ * to open the data. Also: LOG_FILE receives the engine's JSON lines, through the rotating sink.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { entityNames } from '../../src/entities/index.ts';
+import { ANSI, runCli } from './cli.ts';
+
+describe('odoo-etl demo', () => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'odoo-etl-demo-'));
+  afterAll(() => fs.rmSync(home, { recursive: true, force: true }));
+
+  it('runs the whole job on the embedded database and the simulator and shows all 24 tables with rows', async () => {
+    const logFile = path.join(home, 'logs', 'etl.log');
+    const started = Date.now();
+    const result = await runCli(['demo'], { ODOO_ETL_HOME: home, LOG_FILE: logFile, LOG_LEVEL: 'info' }, { timeoutMs: 120_000 });
+    expect(result.code, result.stderr.slice(-2000)).toBe(0);
+    expect(Date.now() - started).toBeLessThan(60_000);
+    const out = result.stdout;
+    expect(out).not.toMatch(ANSI);
+    for (const step of ['Full sync', 'Changing records in Odoo', 'Incremental sync', 'Reconciling deletions', 'Status']) expect(out).toContain(`==> ${step}`);
+
+    // The status table: every entity ok and with rows.
+    const statusPart = out.slice(out.indexOf('==> Status'));
+    expect(statusPart).toContain('healthy');
+    for (const name of entityNames()) expect(statusPart).toMatch(new RegExp(`^\\s+${name}\\s+ok\\s+\\S+ ago\\s+[1-9][\\d,]*\\s`, 'm'));
+
+    // The changes show up: a new and an archived customer, a deleted program, a healed late product, one that cannot heal.
+    expect(out).toMatch(/^\s+dim_customers\s+succeeded\s+incremental\s+\d+\s+1\s+1\s/m);
+    expect(out).toMatch(/rows marked deleted \(deleted_at set\): .*dim_promotions 1/);
+    expect(out).toMatch(/^\s+fact_sales_lines\.product_id\s+dim_products_product\s+product\.product\s+1\s+1\s/m);
+    expect(out).toContain('cannot heal (1): not found in Odoo');
+
+    // Where the data is, without printing the password.
+    const password = fs.readFileSync(path.join(home, 'postgres.password'), 'utf8').trim();
+    expect(out).toMatch(/PGPASSWORD="\$\(cat .*postgres\.password\)" psql -h 127\.0\.0\.1 -p \d+ -U postgres odoo_etl_demo/);
+    expect(out).toContain('odoo-etl demo --keep');
+    expect(out + result.stderr).not.toContain(password);
+
+    // LOG_FILE: JSON lines from the engine (pino-roll numbers the file), no password.
+    const logs = fs.readdirSync(path.dirname(logFile)).filter((f) => /^etl\.\d+\.log$/.test(f));
+    expect(logs.length).toBeGreaterThan(0);
+    const lines = logs.flatMap((f) => fs.readFileSync(path.join(path.dirname(logFile), f), 'utf8').trim().split('\n'));
+    const records = lines.map((l) => JSON.parse(l) as { msg: string; level: number });
+    expect(records.some((r) => r.msg === 'missing references healed')).toBe(true);
+    expect(lines.join('\n')).not.toContain(password);
+  });
+});
