@@ -23,6 +23,7 @@ import {
   OdooUnknownFieldError,
   OdooUnknownModelError,
   type Domain,
+  type RawRecord,
 } from '../odoo/index.ts';
 import { nextById, nextByWriteDate, writeDateStart, type WriteDateStepCursor } from '../odoo/keyset-step.ts';
 import type { SyncContext } from './context.ts';
@@ -146,44 +147,80 @@ async function step(ctx: SyncContext, runId: number, entity: Entity, state: z.in
   const decode = makeRecordDecoder(current.plan.model, fieldsGet, current.plan.fields);
   const domain = (sourceSpec.domain ?? []) as Domain;
   const options = { domain, fields: current.plan.fields, batchSize: ctx.settings.BATCH_SIZE, context: session.context };
-  let calls = 0;
-  let fullHigh: string | null | undefined;
+  const model = current.plan.model;
 
-  let result: { records: Parameters<typeof decode>[0][]; cursor: unknown; done: boolean };
-  if (current.mode === 'incremental') {
-    const start = fresh
-      ? writeDateStart(lookbackStart(watermark.high_write_date, ctx.settings.LOOKBACK))
-      : (watermark.cursor as WriteDateStepCursor | null) ?? undefined;
-    result = await nextByWriteDate(ctx.odoo, current.plan.model, start, options);
-    calls++;
-  } else {
-    if (fresh && current.mode === 'full') {
+  /** One read after `position`; the first read of a fresh full pass also asks where Odoo stands now. */
+  const readBatch = async (position: unknown, first: boolean): Promise<Batch> => {
+    if (current.mode === 'incremental') {
+      const r = await nextByWriteDate(ctx.odoo, model, (position as WriteDateStepCursor | null) ?? undefined, options);
+      return { ...r, calls: 1 };
+    }
+    let calls = 0;
+    let fullHigh: string | null | undefined;
+    if (first && current.mode === 'full') {
       // Where the next incremental run must start: Odoo's newest write_date before this pass began.
-      const newest = await ctx.odoo.searchRead(current.plan.model, {
+      const newest = await ctx.odoo.searchRead(model, {
         domain: [...domain, ['write_date', '!=', false]] as Domain, fields: ['write_date'], order: 'write_date desc, id desc', limit: 1, context: session.context,
       });
       calls++;
       fullHigh = typeof newest[0]?.write_date === 'string' ? (newest[0].write_date as string) : null;
     }
-    const afterId = fresh ? 0 : Number(watermark.cursor ?? 0);
-    result = await nextById(ctx.odoo, current.plan.model, afterId, options);
-    calls++;
-  }
+    const r = await nextById(ctx.odoo, model, Number(position ?? 0), options);
+    return { ...r, calls: calls + 1, fullHigh };
+  };
 
-  const rows = result.records.map((record) => toRow(entity, sourceSpec, current.plan, decode(record)));
-  let snapshotKeys: Array<Record<string, unknown>> | undefined;
-  if (result.done && current.mode === 'snapshot') {
-    // Quants change and vanish without write_date moving: the snapshot's truth is Odoo's id set now.
-    const ids = await ctx.odoo.search(current.plan.model, domain, { context: session.context });
-    calls++;
-    snapshotKeys = ids.map((id) => ({ odoo_id: id }));
+  // A job loads batch after batch for up to JOB_BUDGET_MS, reading the next batch while the previous one
+  // loads (prefetch). Every batch still commits on its own with its cursor (compare-and-set); only the
+  // job's last batch enqueues the continuation. A crash mid-job leaves this job to be retried, and the
+  // retry reads from the last committed cursor: nothing is lost or loaded twice.
+  const started = Date.now();
+  const initial = current.mode === 'incremental'
+    ? fresh ? writeDateStart(lookbackStart(watermark.high_write_date, ctx.settings.LOOKBACK)) : watermark.cursor
+    : fresh ? 0 : watermark.cursor;
+  let held = watermark;
+  let first = fresh;
+  let pending = readBatch(initial, first);
+  for (;;) {
+    const batch = await pending;
+    const last = batch.done || Date.now() - started >= JOB_BUDGET_MS;
+    let prefetched: Promise<Batch> | undefined;
+    if (!last) {
+      prefetched = readBatch(batch.cursor, false);
+      prefetched.catch(() => {}); // awaited (and thrown) in the next turn; not an unhandled rejection meanwhile
+    }
+    const rows = batch.records.map((record) => toRow(entity, sourceSpec, current.plan, decode(record)));
+    let calls = batch.calls;
+    let snapshotKeys: Array<Record<string, unknown>> | undefined;
+    if (batch.done && current.mode === 'snapshot') {
+      // Quants change and vanish without write_date moving: the snapshot's truth is Odoo's id set now.
+      const ids = await ctx.odoo.search(model, domain, { context: session.context });
+      calls++;
+      snapshotKeys = ids.map((id) => ({ odoo_id: id }));
+    }
+    log.debug({ source: current.source, mode: current.mode, read: rows.length, done: batch.done }, 'batch read');
+    const committed = await commitStep(ctx.pool, {
+      runId, entity, source: current.source, watermark: held, isLastSource, rows, read: batch.records.length, calls,
+      done: batch.done, cursor: batch.cursor ?? null, fullHigh: batch.fullHigh, fresh: first, mode: current.mode, snapshotKeys,
+      continueAfter: last,
+    });
+    if (!committed || last || !prefetched) return;
+    // What the commit just stored: the next batch's compare-and-set expects it.
+    held = { ...held, version: held.version + 1, cursor_run_id: runId, cursor: batch.cursor ?? null };
+    first = false;
+    pending = prefetched;
   }
-  log.debug({ source: current.source, mode: current.mode, read: rows.length, done: result.done }, 'batch read');
-  await commitStep(ctx.pool, {
-    runId, entity, source: current.source, watermark, isLastSource, rows, read: result.records.length, calls,
-    done: result.done, cursor: result.cursor ?? null, fullHigh, fresh, mode: current.mode, snapshotKeys,
-  });
 }
+
+interface Batch {
+  records: RawRecord[];
+  cursor: unknown;
+  done: boolean;
+  calls: number;
+  fullHigh?: string | null;
+}
+
+/** How long one job keeps loading batches before it hands over to a continuation job. */
+const JOB_BUDGET_MS = 20_000;
 
 /** Resolves every source of the entity against the server (fields_get), records the plan, or settles the entity as skipped. */
 async function planEntity(ctx: SyncContext, runId: number, entity: Entity, fullSync: boolean): Promise<EntityPlan | 'skipped'> {
@@ -272,11 +309,14 @@ interface StepCommit {
   fullHigh?: string | null;
   /** Snapshot sources: every key Odoo has now; the others are marked deleted. */
   snapshotKeys?: Array<Record<string, unknown>>;
+  /** False when the job goes on with the next batch itself: enqueue no continuation for an unfinished source. */
+  continueAfter?: boolean;
 }
 
 class LostRace extends Error {}
 
-async function commitStep(pool: DatabasePool, c: StepCommit): Promise<void> {
+/** Commits one batch; false when another job had already moved the cursor (this batch is dropped). */
+async function commitStep(pool: DatabasePool, c: StepCommit): Promise<boolean> {
   const table = c.entity.table;
   const maxWriteDate = c.rows.reduce<string | null>((max, row) => {
     const value = typeof row.write_date === 'string' ? row.write_date : null;
@@ -318,16 +358,17 @@ async function commitStep(pool: DatabasePool, c: StepCommit): Promise<void> {
                calls = calls + ${c.calls}, status = 'running', started_at = coalesce(started_at, now()),
                sources_done = case when ${c.done} then array_append(sources_done, ${c.source}) else sources_done end
          where run_id = ${c.runId} and entity = ${table}`);
-      if (!c.done || !c.isLastSource) {
+      if (c.done ? !c.isLastSource : c.continueAfter !== false) {
         await tx.query(sql.unsafe`select etl.continue_step(${c.runId}, ${table})`);
-      } else {
+      } else if (c.done) {
         await tx.query(sql.unsafe`select etl.finish_step(${c.runId}, ${table}, 'succeeded')`);
       }
     });
   } catch (error) {
-    if (error instanceof LostRace) return; // another job already committed this step; it also queued the next
+    if (error instanceof LostRace) return false; // another job already committed this step; it also queued the next
     throw error;
   }
+  return true;
 }
 
 /** Locks the entity's watermark row and checks nobody moved it since this step read it. */
