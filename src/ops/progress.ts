@@ -36,10 +36,11 @@ export function createProgressRenderer(options: ProgressOptions): ProgressRender
   if (options.mode === 'none') return { update() {}, finish() {} };
   if (options.mode === 'tty') {
     const draw = createLogUpdate(options.stream, { showCursor: true });
+    const rows = () => (options.stream as NodeJS.WriteStream).rows;
     return {
-      update: (report) => draw(progressLines(report, now()).join('\n')),
+      update: (report) => draw(fitFrame(progressLines(report, now()), rows()).join('\n')),
       finish(report) {
-        draw(progressLines(report, now()).join('\n'));
+        draw(fitFrame(progressLines(report, now()), rows()).join('\n'));
         draw.done();
       },
     };
@@ -75,6 +76,26 @@ export function createProgressRenderer(options: ProgressOptions): ProgressRender
 }
 
 /** The frame a terminal shows: one line per step, then the total. */
+/**
+ * A frame taller than the terminal would be cut at the top by log-update: drop finished steps first
+ * (they are in the summary anyway), and say how many were dropped.
+ */
+export function fitFrame(lines: string[], rows: number | undefined): string[] {
+  if (!rows || lines.length <= rows - 1) return lines;
+  const total = lines[lines.length - 1]!;
+  const steps = lines.slice(0, -1);
+  const room = Math.max(1, rows - 3);
+  const done = steps.filter((l) => / {2}done {2}/.test(l));
+  // Running and failed steps are what the eye looks for; then those about to start.
+  const rank = (l: string) => (/ {2}(running|FAILED) /.test(l) ? 0 : / {2}queued /.test(l) ? 1 : 2);
+  const kept = steps
+    .filter((l) => !/ {2}done {2}/.test(l))
+    .sort((a, b) => rank(a) - rank(b))
+    .slice(0, room);
+  const dropped = steps.length - kept.length;
+  return [...kept, `(${dropped} more: ${done.length} done)`, total];
+}
+
 /** Entity names are at most 23 characters: plain lines line up without knowing the run first. */
 const PLAIN_WIDTH = 23;
 

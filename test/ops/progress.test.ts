@@ -153,3 +153,21 @@ describe('odoo-etl sync output', () => {
     expect(parsed.report.steps.map((s) => s.entity).sort()).toEqual(['dim_categories', 'heal_missing']);
   });
 });
+
+describe('a frame taller than the terminal', () => {
+  it('keeps the running and failed steps and the total, and counts what it left out', async () => {
+    const { fitFrame } = await import('../../src/ops/progress.ts');
+    const many = report('running', [
+      ...Array.from({ length: 20 }, (_, i) => ({ entity: `dim_${String(i).padStart(2, '0')}`, status: 'succeeded' as const, read: 1, started_at: at(0), finished_at: at(1) })),
+      { entity: 'fact_purchases', status: 'failed', started_at: at(1), finished_at: at(2), error: 'boom' },
+      { entity: 'fact_sales_lines', status: 'running', expected: 10, read: 5, started_at: at(1) },
+    ]);
+    const frame = fitFrame(progressLines(many, t0 + 3000), 6);
+    expect(frame).toHaveLength(4);
+    expect(frame[0]).toMatch(/^fact_purchases\s+FAILED/);
+    expect(frame[1]).toMatch(/^fact_sales_lines\s+running/);
+    expect(frame[2]).toBe('(20 more: 20 done)');
+    expect(frame[3]).toMatch(/^total/);
+    expect(fitFrame(progressLines(many, t0), undefined)).toHaveLength(23);
+  });
+});
