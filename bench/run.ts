@@ -8,12 +8,12 @@
  *   --rows 100000        rows of the load case
  *   --batch 2000         batch size (the BATCH_SIZE setting) for every case
  *   --odoo 19.0,17.0     simulator versions of the full sync: 19 is read over JSON-2, 16–18 over XML-RPC
- *   --scale 1000         simulator scale over JSON-2 (1000 ≈ 1M sales lines), full and memory cases
- *   --xmlrpc-scale 100   simulator scale over XML-RPC (about 20× slower to decode: see bench/README.md)
+ *   --scale 300          simulator scale over JSON-2 (300 ≈ 300k sales lines, 1000 ≈ 1M), full and memory cases
+ *   --xmlrpc-scale 50    simulator scale over XML-RPC (about 20× slower to decode: see bench/README.md)
  *   --latency 10,50      simulator latency per call (ms) of the full sync
- *   --small-scale 100    the smaller dataset of the memory case (it also runs --scale)
+ *   --small-scale 50     the smaller dataset of the memory case (it also runs --scale)
  *   --inc-scale 100      dataset of the incremental cases
- *   --concurrency 4      FULL_SYNC_CONCURRENCY (id ranges of one entity read at once)
+ *   --concurrency 4      FULL_SYNC_CONCURRENCY, passed to the engine (id-range splitting is not built yet: no effect today)
  *   --workers 4          WORKER_CONCURRENCY (jobs at once)
  *   --out path           where the JSON goes (default bench/results/latest.json)
  */
@@ -38,10 +38,10 @@ const { values: flags } = parseArgs({
     rows: { type: 'string', default: '100000' },
     batch: { type: 'string', default: '2000' },
     odoo: { type: 'string', default: '19.0,17.0' },
-    scale: { type: 'string', default: '1000' },
-    'xmlrpc-scale': { type: 'string', default: '100' },
+    scale: { type: 'string', default: '300' },
+    'xmlrpc-scale': { type: 'string', default: '50' },
     latency: { type: 'string', default: '10,50' },
-    'small-scale': { type: 'string', default: '100' },
+    'small-scale': { type: 'string', default: '50' },
     'inc-scale': { type: 'string', default: '100' },
     concurrency: { type: 'string', default: '4' },
     workers: { type: 'string', default: '4' },

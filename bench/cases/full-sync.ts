@@ -85,7 +85,7 @@ export async function fullSyncCase(pg: BenchPostgres, o: SyncCaseSettings & { ve
       });
       console.log(`  ${latency} ms: sync ${Math.round(sync.ms)} ms, read ${Math.round(read!.ms)} ms, ${sync.records} records`);
       const slowest = [...sync.steps].sort((a, b) => b.read - a.read).slice(0, 4);
-      console.log(`  largest: ${slowest.map((s) => `${s.entity} ${s.read} rows/${s.calls} calls`).join(', ')}`);
+      console.log(`  largest: ${slowest.map((s) => `${s.entity} ${s.read} rows/${s.calls} calls ${s.startS?.toFixed(1)}–${s.endS?.toFixed(1)} s`).join(', ')}`);
     }
     return figures;
   });

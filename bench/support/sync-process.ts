@@ -36,6 +36,9 @@ export interface EntityFigures {
   batches: number;
   calls: number;
   error: string | null;
+  /** Seconds from the run's start to this step's start and end. */
+  startS?: number;
+  endS?: number;
 }
 
 export interface SyncAnswer {
@@ -74,6 +77,8 @@ async function syncRun(full: boolean): Promise<Omit<SyncAnswer, 'peakRssMb' | 's
   const steps = report.steps.map((s) => ({
     entity: s.entity, status: s.status, mode: s.mode, read: s.read, inserted: s.inserted, updated: s.updated, unchanged: s.unchanged,
     batches: s.batches, calls: s.calls, error: s.error,
+    startS: s.started_at ? (Date.parse(s.started_at) - Date.parse(report.run.created_at)) / 1000 : undefined,
+    endS: s.finished_at ? (Date.parse(s.finished_at) - Date.parse(report.run.created_at)) / 1000 : undefined,
   }));
   // Derived entities (selection values) read no records from Odoo.
   return { ms, records: steps.filter((s) => s.mode !== 'derived').reduce((n, s) => n + s.read, 0), calls: callsSince(before), steps, status: report.run.status, error: report.run.error };
