@@ -1,7 +1,7 @@
 /**
  * What every sync step needs: the target database, the Odoo client, settings and a logger, plus the
- * Odoo session facts that do not change during a process's life (server series, user, companies),
- * fetched once and cached, and each model's fields_get, cached for a while.
+ * Odoo session facts (server series, user, companies) and each model's fields_get, cached for a few
+ * minutes so that steps do not ask again for every batch.
  */
 import type { DatabasePool } from 'slonik';
 import type { Settings } from '../config.ts';
@@ -32,18 +32,23 @@ export interface SyncContext {
 }
 
 const FIELDS_TTL_MS = 10 * 60 * 1000;
+const SESSION_TTL_MS = 10 * 60 * 1000;
 
 export function createSyncContext(options: { pool: DatabasePool; odoo: OdooClient; settings: SyncSettings; logger: Logger }): SyncContext {
-  let session: Promise<OdooSession> | undefined;
+  let session: { at: number; value: Promise<OdooSession> } | undefined;
   const fields = new Map<string, { at: number; value: Promise<FieldsGetResult | null> }>();
   return {
     ...options,
     session() {
-      session ??= openSession(options.odoo).catch((error: unknown) => {
-        session = undefined; // let the next step try again
-        throw error;
-      });
-      return session;
+      // Refreshed now and then: a long-running worker must see a company added to the user.
+      if (!session || Date.now() - session.at > SESSION_TTL_MS) {
+        const value = openSession(options.odoo).catch((error: unknown) => {
+          session = undefined; // let the next step try again
+          throw error;
+        });
+        session = { at: Date.now(), value };
+      }
+      return session.value;
     },
     fieldsCached(model) {
       const cached = fields.get(model);
