@@ -36,6 +36,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   /** Which settings groups the command cannot do without. */
   protected requires: LoadOptions['require'] = [];
 
+  /** A stricter console log level while the command draws on the terminal itself (LOG_FILE keeps everything). */
+  protected consoleLogLevel(): string | undefined {
+    return undefined;
+  }
+
   /** Flags that map onto settings, beyond the global ones. */
   protected settingsFromFlags(): SettingsInput {
     return {};
@@ -54,7 +59,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.args = args as Record<string, unknown>;
     this.requireSettings(this.requires ?? []);
     this.secrets = secretValues(this.settings);
-    this.logger = createLogger({ level: this.settings.LOG_LEVEL, file: this.settings.LOG_FILE });
+    this.logger = createLogger({
+      level: this.settings.LOG_LEVEL,
+      file: this.settings.LOG_FILE,
+      secrets: this.secrets,
+      consoleLevel: this.consoleLogLevel(),
+    });
   }
 
   /** Checks, now, settings groups that only some uses of the command need (exit 2 naming what is missing). */

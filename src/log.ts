@@ -36,6 +36,14 @@ export interface LoggerOptions {
   file?: string;
   /** Values to blank out of every message (passwords, API keys). */
   secrets?: string[];
+  /** A stricter level for the console than for LOG_FILE (e.g. `warn` while live progress owns the terminal). */
+  consoleLevel?: string;
+}
+
+/** The more severe of two pino levels. */
+function stricter(a: string, b: string | undefined): string {
+  if (!b) return a;
+  return (pino.levels.values[b] ?? 0) > (pino.levels.values[a] ?? 0) ? b : a;
 }
 
 const URL_PASSWORD = /((?:postgres(?:ql)?|https?):\/\/[^:/@\s]+):[^@\s]*@/g;
@@ -72,10 +80,11 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       },
     },
   };
+  const consoleLevel = stricter(level, options.consoleLevel);
   const targets: pino.TransportTargetOptions[] = [
     pretty
-      ? { target: 'pino-pretty', level, options: { destination: 2, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } }
-      : { target: 'pino/file', level, options: { destination: 2 } },
+      ? { target: 'pino-pretty', level: consoleLevel, options: { destination: 2, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } }
+      : { target: 'pino/file', level: consoleLevel, options: { destination: 2 } },
   ];
   if (options.file) {
     const file = path.resolve(options.file);
@@ -92,7 +101,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     });
   }
   // A plain destination (no worker thread) for the common case keeps short commands quick and lines ordered.
-  if (!pretty && !options.file) return pino(settings, pino.destination({ fd: 2, sync: true }));
+  if (!pretty && !options.file) return pino({ ...settings, level: consoleLevel }, pino.destination({ fd: 2, sync: true }));
   return pino(settings, pino.transport({ targets }));
 }
 

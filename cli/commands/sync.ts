@@ -38,6 +38,12 @@ export default class Sync extends BaseCommand<typeof Sync> {
     quiet: Flags.boolean({ char: 'q', description: 'no live progress: only the summary at the end', default: false }),
   };
 
+  /** Live progress owns the terminal: info logs would tear its frame, so the console gets warnings only. */
+  protected override consoleLogLevel(): string | undefined {
+    const mode = progressMode({ json: this.flags.json, quiet: this.flags.quiet, isTTY: process.stdout.isTTY });
+    return mode === 'tty' && this.flags.wait ? 'warn' : undefined;
+  }
+
   protected override settingsFromFlags() {
     return { WORKER_CONCURRENCY: this.flags.concurrency, BATCH_SIZE: this.flags['batch-size'] };
   }
