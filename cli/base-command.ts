@@ -7,7 +7,11 @@
  */
 import { Command, Flags, type Interfaces } from '@oclif/core';
 import { ConfigError, loadConfig, secretValues, type LoadOptions, type Settings, type SettingsInput } from '../src/config.ts';
+import { createDatabasePool, type DatabasePool, type PoolOptions } from '../src/db/pool.ts';
+import { assertMigrated } from '../src/db/schema-check.ts';
 import { openTargetDatabase, type TargetDatabase } from '../src/db/target.ts';
+import { createSyncContext, odooClientFromSettings, type SyncContext } from '../src/sync/context.ts';
+import { resolveEntities, UnknownEntityError } from '../src/sync/run.ts';
 import { createLogger, type Logger } from '../src/log.ts';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
@@ -77,6 +81,32 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       });
     } catch (error) {
       if (error instanceof ConfigError) this.error(this.scrub(error.message), { exit: 2 });
+      throw error;
+    }
+  }
+
+  /** The target database with the odoo-etl schema in place, and a pool on it (closed when the command ends). */
+  protected async openMigratedDatabase(poolOptions?: PoolOptions): Promise<{ target: TargetDatabase; pool: DatabasePool }> {
+    const target = await this.openDatabase();
+    const pool = await createDatabasePool(target.url, poolOptions);
+    this.onClose(() => pool.end());
+    await assertMigrated(pool);
+    return { target, pool };
+  }
+
+  /** What sync steps need: the Odoo client of the settings (closed when the command ends) around `pool`. */
+  protected syncContext(pool: DatabasePool): SyncContext {
+    const odoo = odooClientFromSettings(this.settings, this.logger);
+    this.onClose(async () => odoo.close());
+    return createSyncContext({ pool, odoo, settings: this.settings, logger: this.logger });
+  }
+
+  /** `--entity` values checked against the registry; an unknown one is a usage error (exit 2) listing the valid ones. */
+  protected entitiesFromFlags(names: string[] | undefined): string[] {
+    try {
+      return resolveEntities(names);
+    } catch (error) {
+      if (error instanceof UnknownEntityError) this.error(error.message, { exit: 2 });
       throw error;
     }
   }

@@ -1,7 +1,5 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.ts';
-import { createDatabasePool } from '../../src/db/pool.ts';
-import { assertMigrated } from '../../src/db/schema-check.ts';
 import { getMissing, renderMissing, type MissingReport } from '../../src/ops/missing.ts';
 
 export default class Missing extends BaseCommand<typeof Missing> {
@@ -19,10 +17,7 @@ export default class Missing extends BaseCommand<typeof Missing> {
   };
 
   async run(): Promise<MissingReport> {
-    const target = await this.openDatabase();
-    const pool = await createDatabasePool(target.url, { maximumPoolSize: 2 });
-    this.onClose(() => pool.end());
-    await assertMigrated(pool);
+    const { pool } = await this.openMigratedDatabase({ maximumPoolSize: 2 });
     const report = await getMissing(pool, { openOnly: this.flags.open });
     if (!this.jsonEnabled()) for (const line of renderMissing(report)) this.log(line);
     return report;

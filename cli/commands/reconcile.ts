@@ -1,11 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.ts';
-import { createDatabasePool } from '../../src/db/pool.ts';
-import { assertMigrated } from '../../src/db/schema-check.ts';
 import { entityNames } from '../../src/entities/index.ts';
-import { createSyncContext, odooClientFromSettings } from '../../src/sync/context.ts';
 import { reconcileDeletions, type ReconcileResult } from '../../src/sync/reconcile.ts';
-import { resolveEntities, UnknownEntityError } from '../../src/sync/run.ts';
 
 export default class Reconcile extends BaseCommand<typeof Reconcile> {
   static override summary = 'Mark rows deleted in Odoo as deleted (and revive rows whose record came back)';
@@ -21,20 +17,9 @@ export default class Reconcile extends BaseCommand<typeof Reconcile> {
   protected override requires: Array<'odoo'> = ['odoo'];
 
   async run(): Promise<{ results: ReconcileResult[] }> {
-    let entities: string[];
-    try {
-      entities = resolveEntities(this.flags.entity);
-    } catch (error) {
-      if (error instanceof UnknownEntityError) this.error(error.message, { exit: 2 });
-      throw error;
-    }
-    const target = await this.openDatabase();
-    const pool = await createDatabasePool(target.url);
-    this.onClose(() => pool.end());
-    await assertMigrated(pool);
-    const odoo = odooClientFromSettings(this.settings, this.logger);
-    this.onClose(async () => odoo.close());
-    const context = createSyncContext({ pool, odoo, settings: this.settings, logger: this.logger });
+    const entities = this.entitiesFromFlags(this.flags.entity);
+    const { pool } = await this.openMigratedDatabase();
+    const context = this.syncContext(pool);
     const results = await reconcileDeletions(context, { entities });
     for (const r of results) {
       this.log(`${r.entity.padEnd(26)} ${r.status.padEnd(9)} odoo ${String(r.odooIds).padStart(8)}  deleted ${r.deleted}  restored ${r.restored}${r.note ? `  ${r.note}` : ''}`);

@@ -1,6 +1,4 @@
 import { BaseCommand } from '../base-command.ts';
-import { createDatabasePool } from '../../src/db/pool.ts';
-import { assertMigrated } from '../../src/db/schema-check.ts';
 import { getStatus, renderStatus, type Status } from '../../src/ops/status.ts';
 
 export default class StatusCommand extends BaseCommand<typeof StatusCommand> {
@@ -21,10 +19,7 @@ export default class StatusCommand extends BaseCommand<typeof StatusCommand> {
   static override enableJsonFlag = true;
 
   async run(): Promise<Status> {
-    const target = await this.openDatabase();
-    const pool = await createDatabasePool(target.url, { maximumPoolSize: 2 });
-    this.onClose(() => pool.end());
-    await assertMigrated(pool);
+    const { target, pool } = await this.openMigratedDatabase({ maximumPoolSize: 2 });
     const status = await getStatus(pool, { settings: this.settings, database: target.description });
     if (!this.jsonEnabled()) for (const line of renderStatus(status)) this.log(this.scrub(line));
     // Not this.exit(1): under --json oclif would print a second JSON document (the exit error) after ours.

@@ -1,14 +1,11 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.ts';
-import { createDatabasePool } from '../../src/db/pool.ts';
-import { createSyncContext, odooClientFromSettings } from '../../src/sync/context.ts';
 import { followRun } from '../../src/sync/follow.ts';
-import { resolveEntities, startRun, UnknownEntityError } from '../../src/sync/run.ts';
+import { startRun } from '../../src/sync/run.ts';
 import type { RunReport } from '../../src/sync/run-report.ts';
 import { createProgressRenderer, progressMode } from '../../src/ops/progress.ts';
 import { runSummaryLines } from '../../src/ops/summary.ts';
 import { entityNames } from '../../src/entities/index.ts';
-import { assertMigrated } from '../../src/db/schema-check.ts';
 
 export default class Sync extends BaseCommand<typeof Sync> {
   static override summary = 'Sync Odoo into the warehouse: enqueue a run and follow it to the end';
@@ -49,19 +46,10 @@ export default class Sync extends BaseCommand<typeof Sync> {
   }
 
   async run(): Promise<{ runId: number; started: boolean; reason?: string; report?: RunReport }> {
-    let entities: string[];
-    try {
-      entities = resolveEntities(this.flags.entity);
-    } catch (error) {
-      if (error instanceof UnknownEntityError) this.error(error.message, { exit: 2 });
-      throw error;
-    }
+    const entities = this.entitiesFromFlags(this.flags.entity);
     if (this.flags.wait) this.requireSettings(['odoo']);
 
-    const target = await this.openDatabase();
-    const pool = await createDatabasePool(target.url);
-    this.onClose(() => pool.end());
-    await assertMigrated(pool);
+    const { target, pool } = await this.openMigratedDatabase();
 
     const run = await startRun(pool, { entities, full: this.flags.full, trigger: 'cli' });
     if (!run.started) {
@@ -73,9 +61,7 @@ export default class Sync extends BaseCommand<typeof Sync> {
       return { runId: run.runId, started: true };
     }
 
-    const odoo = odooClientFromSettings(this.settings, this.logger);
-    this.onClose(async () => odoo.close());
-    const context = createSyncContext({ pool, odoo, settings: this.settings, logger: this.logger });
+    const context = this.syncContext(pool);
     this.log(`run ${run.runId}: ${this.flags.full ? 'full' : 'incremental'} sync of ${entities.length} entities from ${this.settings.ODOO_URL}`);
     const progress = createProgressRenderer({
       mode: progressMode({ json: this.jsonEnabled(), quiet: this.flags.quiet, isTTY: process.stdout.isTTY }),

@@ -1,8 +1,5 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.ts';
-import { createDatabasePool } from '../../src/db/pool.ts';
-import { assertMigrated } from '../../src/db/schema-check.ts';
-import { createSyncContext, odooClientFromSettings } from '../../src/sync/context.ts';
 import { startWorker } from '../../src/worker/runner.ts';
 import { onShutdownSignal } from '../../src/worker/signals.ts';
 
@@ -32,13 +29,8 @@ export default class Worker extends BaseCommand<typeof Worker> {
   }
 
   async run(): Promise<void> {
-    const target = await this.openDatabase();
-    const pool = await createDatabasePool(target.url);
-    this.onClose(() => pool.end());
-    await assertMigrated(pool);
-    const odoo = odooClientFromSettings(this.settings, this.logger);
-    this.onClose(async () => odoo.close());
-    const context = createSyncContext({ pool, odoo, settings: this.settings, logger: this.logger });
+    const { target, pool } = await this.openMigratedDatabase();
+    const context = this.syncContext(pool);
 
     const worker = await startWorker({
       connectionString: target.url,

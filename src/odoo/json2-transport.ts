@@ -6,6 +6,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { errorFromJson2Response, errorFromNetwork, OdooError, type ErrorContext } from './errors.ts';
 import type { ModelCall, OdooVersion, Transport } from './types.ts';
+import { connectTo } from './agent.ts';
 import { cleanForWire } from './wire.ts';
 import { XmlRpcTransport } from './xmlrpc-transport.ts';
 
@@ -28,12 +29,7 @@ export class Json2Transport implements Transport {
   private readonly common: XmlRpcTransport;
 
   constructor(private readonly opts: Json2TransportOptions) {
-    this.base = new URL(opts.url);
-    this.secure = this.base.protocol === 'https:';
-    if (!this.secure && this.base.protocol !== 'http:') throw new TypeError(`Odoo URL must be http(s): ${this.base.protocol}`);
-    this.agent = this.secure
-      ? new https.Agent({ keepAlive: true, maxSockets: 32, ...(opts.ca ? { ca: opts.ca } : {}) })
-      : new http.Agent({ keepAlive: true, maxSockets: 32 });
+    ({ base: this.base, secure: this.secure, agent: this.agent } = connectTo(opts.url, opts.ca));
     this.common = new XmlRpcTransport({ ...opts, secret: opts.apiKey });
   }
 

@@ -4,7 +4,6 @@
 // pages arrive as parse errors with the status on err.res, and it serializes bad values silently (we clean
 // them first, see wire.ts).
 import http from 'node:http';
-import https from 'node:https';
 import xmlrpc from 'xmlrpc';
 import {
   errorFromFault,
@@ -15,6 +14,7 @@ import {
   type ErrorContext,
 } from './errors.ts';
 import type { ModelCall, OdooVersion, Transport } from './types.ts';
+import { connectTo } from './agent.ts';
 import { cleanForWire } from './wire.ts';
 
 export interface XmlRpcTransportOptions {
@@ -42,13 +42,7 @@ export class XmlRpcTransport implements Transport {
   private readonly secure: boolean;
 
   constructor(private readonly opts: XmlRpcTransportOptions) {
-    this.base = new URL(opts.url);
-    this.secure = this.base.protocol === 'https:';
-    if (!this.secure && this.base.protocol !== 'http:') throw new TypeError(`Odoo URL must be http(s): ${this.base.protocol}`);
-    // Certificates are verified (rejectUnauthorized defaults to true); `ca` adds a private CA.
-    this.agent = this.secure
-      ? new https.Agent({ keepAlive: true, maxSockets: 32, ...(opts.ca ? { ca: opts.ca } : {}) })
-      : new http.Agent({ keepAlive: true, maxSockets: 32 });
+    ({ base: this.base, secure: this.secure, agent: this.agent } = connectTo(opts.url, opts.ca));
   }
 
   /** One XML-RPC method call on `/xmlrpc/2/<service>`; rejects with a typed OdooError. */
