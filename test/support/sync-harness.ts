@@ -66,6 +66,20 @@ export async function startHarness(
   };
 }
 
+/** The environment a CLI child process needs to work on the harness's database and simulator. */
+export function cliEnv(harness: Pick<SyncHarness, 'db' | 'sim'>, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    DATABASE_URL: harness.db.url,
+    ODOO_URL: harness.sim.url,
+    ODOO_DB: harness.sim.db,
+    ODOO_USERNAME: harness.sim.admin.login,
+    ODOO_PASSWORD: harness.sim.admin.password,
+    LOG_LEVEL: 'error',
+    ...extra,
+  };
+}
+
 /**
  * The rows each table must hold: every record the simulator has (one plain search_read, archived records
  * and all companies included: no cursor, no batching, no engine), mapped with the entity's spec.

@@ -6,23 +6,10 @@ import { sql } from 'slonik';
 import { z } from 'zod';
 import { entityNames } from '../../src/entities/index.ts';
 import { startWorker, type WorkerHandle } from '../../src/worker/runner.ts';
-import { compareWithSimulator, startHarness, type SyncHarness } from '../support/sync-harness.ts';
+import { cliEnv, compareWithSimulator, startHarness, type SyncHarness } from '../support/sync-harness.ts';
 
 const run = promisify(execFile);
 const bin = path.resolve(import.meta.dirname, '../../bin/odoo-etl.js');
-
-function cliEnv(harness: SyncHarness, extra: Record<string, string> = {}) {
-  return {
-    ...process.env,
-    DATABASE_URL: harness.db.url,
-    ODOO_URL: harness.sim.url,
-    ODOO_DB: harness.sim.db,
-    ODOO_USERNAME: harness.sim.admin.login,
-    ODOO_PASSWORD: harness.sim.admin.password,
-    LOG_LEVEL: 'error',
-    ...extra,
-  };
-}
 
 describe('odoo-etl sync, worker and reconcile commands', () => {
   let harness: SyncHarness | undefined;

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { getRunReport, type RunReport } from '../../src/sync/run-report.ts';
 import { startRun } from '../../src/sync/run.ts';
 import { startWorker, type WorkerHandle } from '../../src/worker/runner.ts';
-import { compareWithSimulator, startHarness, type SyncHarness } from '../support/sync-harness.ts';
+import { cliEnv, compareWithSimulator, startHarness, type SyncHarness } from '../support/sync-harness.ts';
 
 const bin = path.resolve(import.meta.dirname, '../../bin/odoo-etl.js');
 
@@ -42,19 +42,8 @@ describe('crash safety', () => {
 
   it('a worker killed with SIGKILL at random moments of a full sync, then restarted, ends with the same tables as a clean sync', async () => {
     harness = await startHarness({ sim: { version: '17.0', scale: 2, seed: 21, latencyMs: 3 } });
-    const { sim, db } = harness;
-    const env = {
-      ...process.env,
-      DATABASE_URL: db.url,
-      ODOO_URL: sim.url,
-      ODOO_DB: sim.db,
-      ODOO_USERNAME: sim.admin.login,
-      ODOO_PASSWORD: sim.admin.password,
-      BATCH_SIZE: '40',
-      WORKER_CONCURRENCY: '4',
-      WORKER_STALE_AFTER: '2s',
-      LOG_LEVEL: 'error',
-    };
+    const { db } = harness;
+    const env = cliEnv(harness, { BATCH_SIZE: '40', WORKER_CONCURRENCY: '4', WORKER_STALE_AFTER: '2s' });
     const worker = () => {
       const child = spawn(process.execPath, [bin, 'worker', '--no-schedule'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
       children.push(child);
