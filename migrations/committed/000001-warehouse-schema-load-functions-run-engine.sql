@@ -1,5 +1,5 @@
 --! Previous: -
---! Hash: sha1:ce6a9335fa43eeec2d668a809fcc1f49dc25e1c4
+--! Hash: sha1:e984693cf1f9119ee8ba6222ecce8a63f4c4de6a
 --! Message: warehouse schema, load functions, run engine
 
 --! split: 001-etl-schema.sql
@@ -1129,7 +1129,7 @@ create table if not exists etl.run_entity (
   status text not null default 'pending'
     check (status in ('pending', 'queued', 'running', 'succeeded', 'failed', 'skipped')),
   mode text,                                         -- full | incremental | snapshot | derived | heal
-  sources_done text[] not null default '{}',
+  sources_done text[] not null default '{}',         -- the parts (sources, or id ranges of a source) read to the end
   plan jsonb,                                        -- fields resolved against the server's fields_get
   warnings text[] not null default '{}',
   expected integer,                                  -- search_count at the start, for progress
@@ -1152,13 +1152,14 @@ create table if not exists etl.run_entity (
 -- `cursor` is the position of the run in progress (cursor_run_id): a write_date cursor
 -- ({writeDate, id, inSecond}) or the last id of a full pass. `version` grows with every commit: a step
 -- commits only if it is still the version it read (compare-and-set), so no batch is applied twice.
+-- A full pass split into id ranges keeps one transient row per range (source `<source>#<n>`), removed
+-- when the source's last range is done.
 create table if not exists etl.watermark (
   entity text not null,
   source text not null default '',
   high_write_date timestamptz,
   cursor_run_id bigint,
   cursor jsonb,
-  full_high_write_date timestamptz,                  -- Odoo's newest write_date when the running full pass began
   full_done_at timestamptz,
   last_success_at timestamptz,
   version bigint not null default 0,
@@ -1247,15 +1248,17 @@ begin
   perform etl.continue_step(p_run_id, p_entity);
 end $$;
 
--- Enqueues the next job of a step. Jobs of one entity share a queue (never two at once) and a job key
--- (a continuation replaces a waiting duplicate instead of adding one).
-create or replace function etl.continue_step(p_run_id bigint, p_entity text) returns void language plpgsql as $$
+-- Enqueues the next job of a step, or of one part of it (a source, or an id range of a full pass):
+-- parts run in parallel, each in its own queue (never twice at once) with a job key (a continuation
+-- replaces a waiting duplicate instead of adding one).
+create or replace function etl.continue_step(p_run_id bigint, p_entity text, p_part text default null)
+returns void language plpgsql as $$
 begin
   perform graphile_worker.add_job(
     case when p_entity = 'heal_missing' then 'heal_missing' else 'sync_entity' end,
-    json_build_object('runId', p_run_id, 'entity', p_entity),
-    queue_name := 'odoo-etl:' || p_entity,
-    job_key := 'odoo-etl:' || p_entity,
+    json_build_object('runId', p_run_id, 'entity', p_entity, 'part', p_part),
+    queue_name := 'odoo-etl:' || p_entity || coalesce(':' || p_part, ''),
+    job_key := 'odoo-etl:' || p_entity || coalesce(':' || p_part, ''),
     max_attempts := 6
   );
 end $$;

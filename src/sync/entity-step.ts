@@ -8,6 +8,11 @@
  * the last commit, and the upsert is idempotent. Before committing, a step checks that the cursor is
  * still the one it read from (a `version` compare-and-set), so a job freed from a worker taken for dead
  * cannot move the cursor twice.
+ *
+ * An entity reads in parts that run in parallel, each with its own cursor and job chain: one part per
+ * Odoo source (pos.order and sale.order for all_sales), and a large source's full pass is split into
+ * FULL_SYNC_CONCURRENCY id ranges. The entity's first job plans, starts the other parts and reads the
+ * first; the entity is settled by the commit that finishes its last part.
  */
 import { sql, type DatabasePool, type DatabaseTransactionConnection } from 'slonik';
 import { z } from 'zod';
@@ -28,7 +33,7 @@ import {
 import { nextById, nextByWriteDate, writeDateStart, type WriteDateStepCursor } from '../odoo/keyset-step.ts';
 import type { SyncContext } from './context.ts';
 
-export const stepPayload = z.object({ runId: z.number().int(), entity: z.string() });
+export const stepPayload = z.object({ runId: z.number().int(), entity: z.string(), part: z.string().nullish() });
 export type StepPayload = z.infer<typeof stepPayload>;
 
 export interface JobInfo {
@@ -47,10 +52,15 @@ const entityPlanSchema = z.object({
       source: z.string(),
       mode: z.enum(['full', 'incremental', 'snapshot', 'derived']),
       plan: z.custom<SourcePlan>(),
+      /** Full passes: Odoo's newest write_date before the pass began (the next incremental run starts there). */
+      fullHigh: z.string().nullish(),
     }),
   ),
+  /** Units of reading, each with its own cursor row (`key`) and job chain. */
+  parts: z.array(z.object({ key: z.string(), source: z.string(), range: z.tuple([z.number(), z.number()]).optional() })),
 });
 type EntityPlan = z.infer<typeof entityPlanSchema>;
+type Part = EntityPlan['parts'][number];
 
 const stepStateSchema = z.object({
   status: z.string(),
@@ -63,7 +73,6 @@ const watermarkSchema = z.object({
   high_write_date: z.string().nullable(),
   cursor_run_id: z.number().nullable(),
   cursor: z.unknown().nullable(),
-  full_high_write_date: z.string().nullable(),
   version: z.number(),
 });
 type Watermark = z.infer<typeof watermarkSchema>;
@@ -93,7 +102,7 @@ export async function runEntityStep(ctx: SyncContext, payload: StepPayload, job:
 
   const log = ctx.logger.child({ runId, entity: table, attempt: job.attempts });
   try {
-    await step(ctx, runId, getEntity(table), state, log);
+    await step(ctx, runId, getEntity(table), payload.part ?? undefined, state, log);
   } catch (error) {
     const message = errorMessage(error);
     const permanent = isPermanent(error);
@@ -116,29 +125,53 @@ export async function runEntityStep(ctx: SyncContext, payload: StepPayload, job:
 
 type StepLogger = SyncContext['logger'];
 
-async function step(ctx: SyncContext, runId: number, entity: Entity, state: z.infer<typeof stepStateSchema>, log: StepLogger): Promise<void> {
+async function step(
+  ctx: SyncContext,
+  runId: number,
+  entity: Entity,
+  partKey: string | undefined,
+  state: z.infer<typeof stepStateSchema>,
+  log: StepLogger,
+): Promise<void> {
   let plan = state.plan ? entityPlanSchema.parse(state.plan) : undefined;
   if (!plan) {
     const planned = await planEntity(ctx, runId, entity, state.full_sync);
     if (planned === 'skipped') return;
     plan = planned;
   }
-  const current = plan.sources.find((s) => !state.sources_done.includes(s.source));
-  if (!current) {
-    await ctx.pool.query(sql.unsafe`select etl.finish_step(${runId}, ${entity.table}, 'succeeded')`);
-    return;
+  let part: Part | undefined;
+  if (partKey === undefined) {
+    // The entity's first job: start every open part but one in jobs of their own, read that one here.
+    const open = plan.parts.filter((p) => !state.sources_done.includes(p.key));
+    if (open.length === 0) {
+      await ctx.pool.query(sql.unsafe`select etl.finish_step(${runId}, ${entity.table}, 'succeeded')`);
+      return;
+    }
+    await ctx.pool.transaction(async (tx) => {
+      for (const other of open.slice(1)) await tx.query(sql.unsafe`select etl.continue_step(${runId}, ${entity.table}, ${other.key})`);
+    });
+    part = open[0];
+  } else {
+    if (state.sources_done.includes(partKey)) return; // finished meanwhile by another job
+    part = plan.parts.find((p) => p.key === partKey);
+    if (!part) throw new Error(`${entity.table}: the run's plan has no part ${partKey}`);
   }
+  await readPart(ctx, runId, entity, plan, part!, log);
+}
+
+async function readPart(ctx: SyncContext, runId: number, entity: Entity, plan: EntityPlan, part: Part, log: StepLogger): Promise<void> {
+  const current = plan.sources.find((s) => s.source === part.source)!;
   const sourceSpec = entity.sources.find((s) => (s.source ?? '') === current.source)!;
-  const isLastSource = current === plan.sources[plan.sources.length - 1];
   const session = await ctx.session();
-  const watermark = await readWatermark(ctx.pool, entity.table, current.source);
+  const watermark = await readWatermark(ctx.pool, entity.table, part.key);
   const fresh = watermark.cursor_run_id !== runId;
+  const base = { runId, entity, plan, part, mode: current.mode };
 
   if (current.mode === 'derived') {
     const fields = await ctx.fieldsGet(current.plan.model);
     const rows = selectionRows(fields ?? {}, sourceSpec.selectionOf!);
-    await commitStep(ctx.pool, { runId, entity, source: current.source, watermark, isLastSource, rows, read: rows.length, calls: 0,
-      done: true, cursor: null, snapshotKeys: rows.map((r) => ({ code: r.code })) });
+    await commitStep(ctx.pool, { ...base, watermark, rows, read: rows.length, calls: 0, done: true, cursor: null,
+      snapshotKeys: rows.map((r) => ({ code: r.code })) });
     return;
   }
 
@@ -149,24 +182,14 @@ async function step(ctx: SyncContext, runId: number, entity: Entity, state: z.in
   const options = { domain, fields: current.plan.fields, batchSize: ctx.settings.BATCH_SIZE, context: session.context };
   const model = current.plan.model;
 
-  /** One read after `position`; the first read of a fresh full pass also asks where Odoo stands now. */
-  const readBatch = async (position: unknown, first: boolean): Promise<Batch> => {
+  /** One read after `position`. */
+  const readBatch = async (position: unknown): Promise<Batch> => {
     if (current.mode === 'incremental') {
       const r = await nextByWriteDate(ctx.odoo, model, (position as WriteDateStepCursor | null) ?? undefined, options);
       return { ...r, calls: 1 };
     }
-    let calls = 0;
-    let fullHigh: string | null | undefined;
-    if (first && current.mode === 'full') {
-      // Where the next incremental run must start: Odoo's newest write_date before this pass began.
-      const newest = await ctx.odoo.searchRead(model, {
-        domain: [...domain, ['write_date', '!=', false]] as Domain, fields: ['write_date'], order: 'write_date desc, id desc', limit: 1, context: session.context,
-      });
-      calls++;
-      fullHigh = typeof newest[0]?.write_date === 'string' ? (newest[0].write_date as string) : null;
-    }
-    const r = await nextById(ctx.odoo, model, Number(position ?? 0), options);
-    return { ...r, calls: calls + 1, fullHigh };
+    const r = await nextById(ctx.odoo, model, Number(position ?? 0), { ...options, beforeId: part.range?.[1] });
+    return { ...r, calls: 1 };
   };
 
   // A job loads batch after batch for up to JOB_BUDGET_MS, reading the next batch while the previous one
@@ -176,16 +199,15 @@ async function step(ctx: SyncContext, runId: number, entity: Entity, state: z.in
   const started = Date.now();
   const initial = current.mode === 'incremental'
     ? fresh ? writeDateStart(lookbackStart(watermark.high_write_date, ctx.settings.LOOKBACK)) : watermark.cursor
-    : fresh ? 0 : watermark.cursor;
+    : fresh ? (part.range?.[0] ?? 0) : watermark.cursor;
   let held = watermark;
-  let first = fresh;
-  let pending = readBatch(initial, first);
+  let pending = readBatch(initial);
   for (;;) {
     const batch = await pending;
     const last = batch.done || Date.now() - started >= JOB_BUDGET_MS;
     let prefetched: Promise<Batch> | undefined;
     if (!last) {
-      prefetched = readBatch(batch.cursor, false);
+      prefetched = readBatch(batch.cursor);
       prefetched.catch(() => {}); // awaited (and thrown) in the next turn; not an unhandled rejection meanwhile
     }
     const rows = batch.records.map((record) => toRow(entity, sourceSpec, current.plan, decode(record)));
@@ -197,16 +219,14 @@ async function step(ctx: SyncContext, runId: number, entity: Entity, state: z.in
       calls++;
       snapshotKeys = ids.map((id) => ({ odoo_id: id }));
     }
-    log.debug({ source: current.source, mode: current.mode, read: rows.length, done: batch.done }, 'batch read');
+    log.debug({ part: part.key, mode: current.mode, read: rows.length, done: batch.done }, 'batch read');
     const committed = await commitStep(ctx.pool, {
-      runId, entity, source: current.source, watermark: held, isLastSource, rows, read: batch.records.length, calls,
-      done: batch.done, cursor: batch.cursor ?? null, fullHigh: batch.fullHigh, fresh: first, mode: current.mode, snapshotKeys,
-      continueAfter: last,
+      ...base, watermark: held, rows, read: batch.records.length, calls, done: batch.done, cursor: batch.cursor ?? null,
+      snapshotKeys, continueAfter: last,
     });
     if (!committed || last || !prefetched) return;
     // What the commit just stored: the next batch's compare-and-set expects it.
     held = { ...held, version: held.version + 1, cursor_run_id: runId, cursor: batch.cursor ?? null };
-    first = false;
     pending = prefetched;
   }
 }
@@ -216,7 +236,6 @@ interface Batch {
   cursor: unknown;
   done: boolean;
   calls: number;
-  fullHigh?: string | null;
 }
 
 /** How long one job keeps loading batches before it hands over to a continuation job. */
@@ -228,6 +247,7 @@ async function planEntity(ctx: SyncContext, runId: number, entity: Entity, fullS
   const series = seriesOf(session.serie);
   const extra = ctx.settings.EXTRA_FIELDS?.[entity.table] ?? [];
   const sources: EntityPlan['sources'] = [];
+  const parts: EntityPlan['parts'] = [];
   const warnings: string[] = [];
   let calls = 0;
   let expected = 0;
@@ -247,16 +267,36 @@ async function planEntity(ctx: SyncContext, runId: number, entity: Entity, fullS
       return 'skipped';
     }
     warnings.push(...planned.plan.warnings);
+    const key = source.source ?? '';
     const mode = await sourceMode(ctx.pool, entity, source, fullSync);
-    if (mode === 'full' || mode === 'snapshot') {
-      // Totals for progress come from Odoo, not guesses (incremental runs skip it: one call is their budget).
-      expected += await ctx.odoo.searchCount(source.model, (source.domain ?? []) as Domain, session.context);
-      calls++;
+    if (mode !== 'full' && mode !== 'snapshot') {
+      // Incremental runs skip the count: one call is their whole budget when nothing changed.
+      sources.push({ source: key, mode, plan: planned.plan });
+      parts.push({ key, source: key });
+      continue;
     }
-    sources.push({ source: source.source ?? '', mode, plan: planned.plan });
+    const domain = (source.domain ?? []) as Domain;
+    // Totals for progress come from Odoo, not guesses.
+    const count = await ctx.odoo.searchCount(source.model, domain, session.context);
+    expected += count;
+    calls++;
+    let fullHigh: string | null = null;
+    if (mode === 'full') {
+      // Where the next incremental run must start: Odoo's newest write_date before this pass began.
+      const [newest] = await ctx.odoo.searchRead(source.model, {
+        domain: [...domain, ['write_date', '!=', false]] as Domain, fields: ['write_date'], order: 'write_date desc, id desc', limit: 1, context: session.context,
+      });
+      calls++;
+      fullHigh = typeof newest?.write_date === 'string' ? newest.write_date : null;
+    }
+    sources.push({ source: key, mode, plan: planned.plan, fullHigh });
+    const ranges = mode === 'full' ? await idRanges(ctx, source.model, domain, count, session.context) : [];
+    calls += ranges.length > 0 ? 2 : 0;
+    if (ranges.length === 0) parts.push({ key, source: key });
+    else ranges.forEach((range, i) => parts.push({ key: `${key}#${i + 1}`, source: key, range }));
   }
   for (const warning of warnings) ctx.logger.warn({ runId, entity: entity.table }, warning);
-  const plan: EntityPlan = { series, sources };
+  const plan: EntityPlan = { series, sources, parts };
   const modes = [...new Set(sources.map((s) => s.mode))].join('+');
   await ctx.pool.query(sql.unsafe`
     update etl.run_entity
@@ -265,6 +305,28 @@ async function planEntity(ctx: SyncContext, runId: number, entity: Entity, fullS
            status = 'running', started_at = coalesce(started_at, now()), calls = calls + ${calls}
      where run_id = ${runId} and entity = ${entity.table}`);
   return plan;
+}
+
+/**
+ * Id ranges `(after, upTo]` that split a large full pass for FULL_SYNC_CONCURRENCY parallel readers
+ * (none when the source is small: a range must be worth a few batches).
+ */
+async function idRanges(ctx: SyncContext, model: string, domain: Domain, count: number, context: Record<string, unknown>): Promise<Array<[number, number]>> {
+  const pieces = Math.min(ctx.settings.FULL_SYNC_CONCURRENCY, Math.floor(count / (2 * ctx.settings.BATCH_SIZE)));
+  if (pieces < 2) return [];
+  const [lowest] = await ctx.odoo.search(model, domain, { order: 'id asc', limit: 1, context });
+  const [highest] = await ctx.odoo.search(model, domain, { order: 'id desc', limit: 1, context });
+  if (lowest === undefined || highest === undefined) return [];
+  const ranges: Array<[number, number]> = [];
+  const span = highest - lowest + 1;
+  let after = lowest - 1;
+  for (let i = 1; i <= pieces; i++) {
+    // The last range is open-ended: records created during the pass land there.
+    const upTo = i === pieces ? 2 ** 31 - 1 : lowest - 1 + Math.round((span * i) / pieces);
+    if (upTo > after) ranges.push([after, upTo]);
+    after = upTo;
+  }
+  return ranges;
 }
 
 async function sourceMode(pool: DatabasePool, entity: Entity, source: SourceSpec, fullSync: boolean): Promise<Mode> {
@@ -278,9 +340,9 @@ async function sourceMode(pool: DatabasePool, entity: Entity, source: SourceSpec
 
 async function readWatermark(pool: DatabasePool, entity: string, source: string): Promise<Watermark> {
   const row = await pool.maybeOne(sql.type(watermarkSchema)`
-    select high_write_date, cursor_run_id, cursor, full_high_write_date, version
+    select high_write_date, cursor_run_id, cursor, version
       from etl.watermark where entity = ${entity} and source = ${source}`);
-  return row ?? { high_write_date: null, cursor_run_id: null, cursor: null, full_high_write_date: null, version: 0 };
+  return row ?? { high_write_date: null, cursor_run_id: null, cursor: null, version: 0 };
 }
 
 function lookbackStart(high: string | null, lookbackMs: number): string | undefined {
@@ -296,20 +358,20 @@ function odooDatetimeToIso(value: string): string {
 interface StepCommit {
   runId: number;
   entity: Entity;
-  source: string;
+  plan: EntityPlan;
+  part: Part;
+  mode: Mode;
+  /** The part's cursor row as this step read it (its version is the compare-and-set). */
   watermark: Watermark;
-  isLastSource: boolean;
   rows: Array<Record<string, unknown>>;
   read: number;
   calls: number;
+  /** The part is read to its end. */
   done: boolean;
   cursor: unknown;
-  fresh?: boolean;
-  mode?: Mode;
-  fullHigh?: string | null;
   /** Snapshot sources: every key Odoo has now; the others are marked deleted. */
   snapshotKeys?: Array<Record<string, unknown>>;
-  /** False when the job goes on with the next batch itself: enqueue no continuation for an unfinished source. */
+  /** False when the job goes on with the next batch itself: enqueue no continuation for an unfinished part. */
   continueAfter?: boolean;
 }
 
@@ -324,7 +386,7 @@ async function commitStep(pool: DatabasePool, c: StepCommit): Promise<boolean> {
   }, null);
   try {
     await pool.transaction(async (tx) => {
-      await claimWatermark(tx, table, c.source, c.watermark.version);
+      await claimWatermark(tx, table, c.part.key, c.watermark.version);
       const counts = await tx.one(sql.type(z.object({ inserted: z.number(), updated: z.number(), unchanged: z.number() }))`
         select * from etl.upsert(format('public.%I', ${table}::text)::regclass, ${sql.jsonb(c.rows as never)})`);
       let deleted = 0;
@@ -332,7 +394,6 @@ async function commitStep(pool: DatabasePool, c: StepCommit): Promise<boolean> {
         deleted = await tx.oneFirst(sql.type(z.object({ deleted: z.number() }))`
           select deleted from etl.mark_deleted_except(format('public.%I', ${table}::text)::regclass, ${sql.jsonb(c.snapshotKeys as never)})`);
       }
-      const fullHigh = c.fullHigh === undefined ? null : c.fullHigh === null ? null : odooDatetimeToIso(c.fullHigh);
       await tx.query(sql.unsafe`
         update etl.watermark
            set cursor = ${sql.jsonb((c.cursor ?? null) as never)},
@@ -340,32 +401,44 @@ async function commitStep(pool: DatabasePool, c: StepCommit): Promise<boolean> {
                version = version + 1,
                updated_at = now(),
                high_write_date = case when ${c.mode === 'incremental'} then greatest(high_write_date, ${maxWriteDate}::timestamptz)
-                                      else high_write_date end,
-               full_high_write_date = case when ${c.fresh === true && c.mode === 'full'} then ${fullHigh}::timestamptz
-                                           else full_high_write_date end
-         where entity = ${table} and source = ${c.source}`);
-      if (c.done && c.mode === 'full') {
-        // A finished full pass: the next incremental run starts where Odoo stood when the pass began.
-        await tx.query(sql.unsafe`
-          update etl.watermark
-             set high_write_date = greatest(high_write_date, full_high_write_date), full_done_at = now()
-           where entity = ${table} and source = ${c.source}`);
-      }
-      await tx.query(sql.unsafe`
+                                      else high_write_date end
+         where entity = ${table} and source = ${c.part.key}`);
+      const done = await tx.maybeOneFirst(sql.type(z.object({ sources_done: z.array(z.string()) }))`
         update etl.run_entity
            set read = read + ${c.read}, inserted = inserted + ${counts.inserted}, updated = updated + ${counts.updated},
                unchanged = unchanged + ${counts.unchanged}, deleted = deleted + ${deleted}, batches = batches + 1,
                calls = calls + ${c.calls}, status = 'running', started_at = coalesce(started_at, now()),
-               sources_done = case when ${c.done} then array_append(sources_done, ${c.source}) else sources_done end
-         where run_id = ${c.runId} and entity = ${table}`);
-      if (c.done ? !c.isLastSource : c.continueAfter !== false) {
-        await tx.query(sql.unsafe`select etl.continue_step(${c.runId}, ${table})`);
-      } else if (c.done) {
+               sources_done = case when ${c.done} then array_append(sources_done, ${c.part.key}) else sources_done end
+         where run_id = ${c.runId} and entity = ${table} and not (${c.part.key} = any(sources_done))
+     returning sources_done`);
+      // A stale job of a part another job already finished (its cursor row may be gone): drop the batch.
+      if (!done) throw new LostRace(`${table}/${c.part.key} was already read to its end`);
+      if (!c.done) {
+        if (c.continueAfter !== false) await tx.query(sql.unsafe`select etl.continue_step(${c.runId}, ${table}, ${c.part.key})`);
+        return;
+      }
+      // The row lock of the update above orders the parts' last commits: exactly one sees its source, then the entity, complete.
+      const sourceParts = c.plan.parts.filter((p) => p.source === c.part.source);
+      if (c.mode === 'full' && sourceParts.every((p) => done.includes(p.key))) {
+        // A finished full pass: the next incremental run starts where Odoo stood when the pass began.
+        const fullHigh = c.plan.sources.find((s) => s.source === c.part.source)?.fullHigh;
+        await tx.query(sql.unsafe`insert into etl.watermark (entity, source) values (${table}, ${c.part.source}) on conflict do nothing`);
+        await tx.query(sql.unsafe`
+          update etl.watermark
+             set high_write_date = greatest(high_write_date, ${fullHigh ? odooDatetimeToIso(fullHigh) : null}::timestamptz),
+                 full_done_at = now(), cursor_run_id = ${c.runId}, version = version + 1, updated_at = now()
+           where entity = ${table} and source = ${c.part.source}`);
+        const ranges = sourceParts.filter((p) => p.key !== p.source).map((p) => p.key);
+        if (ranges.length > 0) {
+          await tx.query(sql.unsafe`delete from etl.watermark where entity = ${table} and source = any(${sql.array(ranges, 'text')})`);
+        }
+      }
+      if (c.plan.parts.every((p) => done.includes(p.key))) {
         await tx.query(sql.unsafe`select etl.finish_step(${c.runId}, ${table}, 'succeeded')`);
       }
     });
   } catch (error) {
-    if (error instanceof LostRace) return false; // another job already committed this step; it also queued the next
+    if (error instanceof LostRace) return false; // another job already committed this batch; it also queued the next
     throw error;
   }
   return true;

@@ -74,4 +74,20 @@ describe('sync bookkeeping', () => {
       }
     }
   });
+
+  it('splits a large full pass into id ranges read in parallel, and ends with the same table and one watermark per source', async () => {
+    harness = await startHarness({ sim: { version: '17.0', scale: 2, seed: 8 }, settings: { BATCH_SIZE: 100, FULL_SYNC_CONCURRENCY: 3 } });
+    const report = await harness.sync({ entities: ['fact_sales_lines'], full: true });
+    expect(report.run.status).toBe('succeeded');
+    const plan = await harness.db.pool.oneFirst(sql.type(z.object({ plan: z.object({ parts: z.array(z.object({ key: z.string() })) }) }))`
+      select plan from etl.run_entity where run_id = ${report.run.id} and entity = 'fact_sales_lines'`);
+    expect(plan.parts.map((p) => p.key)).toEqual(['pos#1', 'pos#2', 'pos#3', 'sale#1', 'sale#2', 'sale#3']);
+    expect(await compareWithSimulator(harness, ['fact_sales_lines'])).toEqual([]);
+    const marks = await harness.db.pool.anyFirst(sql.type(z.object({ source: z.string() }))`
+      select source from etl.watermark where entity = 'fact_sales_lines' and full_done_at is not null order by source`);
+    expect(marks).toEqual(['pos', 'sale']);
+    const leftovers = await harness.db.pool.oneFirst(sql.type(z.object({ n: z.number() }))`
+      select count(*)::int as n from etl.watermark where source like '%#%'`);
+    expect(leftovers).toBe(0);
+  });
 });

@@ -83,7 +83,7 @@ describe('concurrency and faults', () => {
     harness = undefined;
   });
 
-  it('two workers give the same result as one, and never run one entity in both at once', async () => {
+  it('two workers give the same result as one, and never run the same reader (entity, source or id range) in both at once', async () => {
     harness = await startHarness({ sim: { version: '17.0', scale: 2, seed: 13, latencyMs: 1 }, settings: { BATCH_SIZE: 60 } });
     const run = await startRun(harness.db.pool, { full: true });
     const intervals: Array<{ entity: string; worker: number; start: number; end: number }> = [];
@@ -91,8 +91,12 @@ describe('concurrency and faults', () => {
       const handle = await startWorker({ connectionString: harness.db.url, context: harness.ctx, concurrency: 3 });
       const open = new Map<string, { entity: string; start: number }>();
       handle.runner.events.on('job:start', ({ job }) => {
-        const entity = (job.payload as { entity?: string }).entity ?? '?';
-        open.set(job.id, { entity, start: performance.now() });
+        // Parts of one entity (its sources, the id ranges of a full pass) run in parallel by design; each one alone.
+        const { entity = '?', part } = job.payload as { entity?: string; part?: string | null };
+        // The entity's first job (no part in its payload) plans and starts the parts; a part's continuation is
+        // enqueued by its last commit, so it cannot read alongside it.
+        if (!part) return;
+        open.set(job.id, { entity: `${entity}:${part}`, start: performance.now() });
       });
       handle.runner.events.on('job:complete', ({ job }) => {
         const started = open.get(job.id);
@@ -104,7 +108,7 @@ describe('concurrency and faults', () => {
     expect(report.run.status).toBe('succeeded');
     expect(await compareWithSimulator(harness)).toEqual([]);
 
-    // Both workers took part, and no two jobs of one entity overlapped in time.
+    // Both workers took part, and no two jobs of one reader overlapped in time.
     expect(new Set(intervals.map((i) => i.worker)).size).toBe(2);
     const byEntity = new Map<string, typeof intervals>();
     for (const interval of intervals) byEntity.set(interval.entity, [...(byEntity.get(interval.entity) ?? []), interval]);
