@@ -276,19 +276,20 @@ async function planEntity(ctx: SyncContext, runId: number, entity: Entity, fullS
       continue;
     }
     const domain = (source.domain ?? []) as Domain;
-    // Totals for progress come from Odoo, not guesses.
-    const count = await ctx.odoo.searchCount(source.model, domain, session.context);
-    expected += count;
-    calls++;
-    let fullHigh: string | null = null;
-    if (mode === 'full') {
+    // Asked at once: on a distant Odoo each call is a round trip, and a run's first steps wait for them.
+    const [count, newest] = await Promise.all([
+      // Totals for progress come from Odoo, not guesses.
+      ctx.odoo.searchCount(source.model, domain, session.context),
       // Where the next incremental run must start: Odoo's newest write_date before this pass began.
-      const [newest] = await ctx.odoo.searchRead(source.model, {
-        domain: [...domain, ['write_date', '!=', false]] as Domain, fields: ['write_date'], order: 'write_date desc, id desc', limit: 1, context: session.context,
-      });
-      calls++;
-      fullHigh = typeof newest?.write_date === 'string' ? newest.write_date : null;
-    }
+      mode === 'full'
+        ? ctx.odoo.searchRead(source.model, {
+            domain: [...domain, ['write_date', '!=', false]] as Domain, fields: ['write_date'], order: 'write_date desc, id desc', limit: 1, context: session.context,
+          })
+        : Promise.resolve(undefined),
+    ]);
+    expected += count;
+    calls += newest ? 2 : 1;
+    const fullHigh = typeof newest?.[0]?.write_date === 'string' ? newest[0].write_date : null;
     sources.push({ source: key, mode, plan: planned.plan, fullHigh });
     const ranges = mode === 'full' ? await idRanges(ctx, source.model, domain, count, session.context) : [];
     calls += ranges.length > 0 ? 2 : 0;
@@ -314,8 +315,10 @@ async function planEntity(ctx: SyncContext, runId: number, entity: Entity, fullS
 async function idRanges(ctx: SyncContext, model: string, domain: Domain, count: number, context: Record<string, unknown>): Promise<Array<[number, number]>> {
   const pieces = Math.min(ctx.settings.FULL_SYNC_CONCURRENCY, Math.floor(count / (2 * ctx.settings.BATCH_SIZE)));
   if (pieces < 2) return [];
-  const [lowest] = await ctx.odoo.search(model, domain, { order: 'id asc', limit: 1, context });
-  const [highest] = await ctx.odoo.search(model, domain, { order: 'id desc', limit: 1, context });
+  const [[lowest], [highest]] = await Promise.all([
+    ctx.odoo.search(model, domain, { order: 'id asc', limit: 1, context }),
+    ctx.odoo.search(model, domain, { order: 'id desc', limit: 1, context }),
+  ]);
   if (lowest === undefined || highest === undefined) return [];
   const ranges: Array<[number, number]> = [];
   const span = highest - lowest + 1;
