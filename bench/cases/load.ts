@@ -15,6 +15,7 @@ import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import type { BenchPostgres } from '../support/database.ts';
 import { round, timed, type Figure } from '../support/measure.ts';
+import { upsertRows as loadBatch } from '../../src/sync/load.ts';
 
 export interface LoadOptions {
   rows: number;
@@ -92,15 +93,12 @@ async function copyRows(url: string, table: string, rows: Row[]): Promise<void> 
   }
 }
 
-const counts = z.object({ inserted: z.number(), updated: z.number(), unchanged: z.number() });
-
 async function upsertRows(pool: DatabasePool, rows: Row[], batchSize: number) {
   const total = { inserted: 0, updated: 0, unchanged: 0 };
   for (let i = 0; i < rows.length; i += batchSize) {
     const batch = rows.slice(i, i + batchSize);
-    const c = await pool.transaction((tx) =>
-      tx.one(sql.type(counts)`select * from etl.upsert('public.fact_sales_lines'::regclass, ${sql.jsonb(batch as never)})`),
-    );
+    // The engine's own load call (src/sync/load.ts), one transaction per batch as the engine commits.
+    const c = await pool.transaction((tx) => loadBatch(tx, 'fact_sales_lines', batch));
     total.inserted += c.inserted;
     total.updated += c.updated;
     total.unchanged += c.unchanged;
@@ -117,10 +115,24 @@ export async function loadCase(pg: BenchPostgres, options: LoadOptions): Promise
     await pool.query(sql.unsafe`insert into dim_products_product (odoo_id) select g from generate_series(1, ${PRODUCTS}) g`);
     await pool.query(sql.unsafe`insert into all_sales (source, odoo_id) select s, g from generate_series(1, ${ORDERS}) g, unnest(array['pos', 'sale']) s`);
     await pool.query(sql.unsafe`create table bench_copy (like public.fact_sales_lines including all)`);
+    // A second baseline with the table's foreign keys too (checked per row, as on the real table).
+    await pool.query(sql.unsafe`create table bench_copy_fk (like public.fact_sales_lines including all)`);
+    const fks = await pool.oneFirst(sql.type(z.object({ n: z.number() }))`
+      select count(*)::int as n from pg_constraint where conrelid = 'public.fact_sales_lines'::regclass and contype = 'f'`);
+    await pool.query(sql.unsafe`
+      do $$
+      declare def text;
+      begin
+        for def in select pg_get_constraintdef(oid) from pg_constraint
+                    where conrelid = 'public.fact_sales_lines'::regclass and contype = 'f' loop
+          execute format('alter table bench_copy_fk add %s', def);
+        end loop;
+      end $$`);
     await pool.query(sql.unsafe`vacuum analyze`);
 
     const rows = makeRows(options.rows);
     const copy = await timed(() => copyRows(db.url, 'bench_copy', rows));
+    const copyFk = await timed(() => copyRows(db.url, 'bench_copy_fk', rows));
     const fresh = await timed(() => upsertRows(pool, rows, options.batchSize));
     await pool.query(sql.unsafe`vacuum analyze fact_sales_lines`);
     const same = await timed(() => upsertRows(pool, rows, options.batchSize));
@@ -144,6 +156,12 @@ export async function loadCase(pg: BenchPostgres, options: LoadOptions): Promise
     });
     return [
       figure(`${options.rows} new rows`, fresh, 2),
+      {
+        case: 'load',
+        name: `${options.rows} new rows vs COPY with the same foreign keys`,
+        ratio: round(fresh.ms / copyFk.ms),
+        values: { ms: Math.round(fresh.ms), copyFkMs: Math.round(copyFk.ms), foreignKeys: fks },
+      },
       figure(`${options.rows} rows, all unchanged`, same, 1),
       { ...figure(`${options.rows} rows, 10% changed`, tenth, 2), target: undefined, met: undefined },
     ];

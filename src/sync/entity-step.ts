@@ -32,6 +32,7 @@ import {
 } from '../odoo/index.ts';
 import { nextById, nextByWriteDate, writeDateStart, type WriteDateStepCursor } from '../odoo/keyset-step.ts';
 import type { SyncContext } from './context.ts';
+import { upsertRows } from './load.ts';
 
 export const stepPayload = z.object({ runId: z.number().int(), entity: z.string(), part: z.string().nullish() });
 export type StepPayload = z.infer<typeof stepPayload>;
@@ -390,8 +391,7 @@ async function commitStep(pool: DatabasePool, c: StepCommit): Promise<boolean> {
   try {
     await pool.transaction(async (tx) => {
       await claimWatermark(tx, table, c.part.key, c.watermark.version);
-      const counts = await tx.one(sql.type(z.object({ inserted: z.number(), updated: z.number(), unchanged: z.number() }))`
-        select * from etl.upsert(format('public.%I', ${table}::text)::regclass, ${sql.jsonb(c.rows as never)})`);
+      const counts = await upsertRows(tx, table, c.rows);
       let deleted = 0;
       if (c.snapshotKeys) {
         deleted = await tx.oneFirst(sql.type(z.object({ deleted: z.number() }))`

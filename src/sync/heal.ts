@@ -11,6 +11,7 @@ import { getEntity, entityNames } from '../entities/index.ts';
 import { planSource, seriesOf, toRow } from '../entities/plan.ts';
 import { makeRecordDecoder } from '../odoo/index.ts';
 import type { SyncContext } from './context.ts';
+import { upsertRows } from './load.ts';
 import { errorMessage, type JobInfo, type StepPayload } from './entity-step.ts';
 
 const MAX_PASSES = 4;
@@ -79,7 +80,7 @@ async function healGroup(ctx: SyncContext, table: string, model: string, ids: nu
     const missing = chunk.filter((id) => !found.has(id));
     await ctx.pool.transaction(async (tx) => {
       if (rows.length > 0) {
-        await tx.query(sql.unsafe`select * from etl.upsert(format('public.%I', ${table}::text)::regclass, ${sql.jsonb(rows as never)})`);
+        await upsertRows(tx, table, rows);
       }
       if (missing.length > 0) {
         await tx.query(sql.unsafe`
