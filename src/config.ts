@@ -86,6 +86,8 @@ export const settingsSchema = z.object({
   ODOO_CA_FILE: z.string().trim().min(1).optional(),
 
   BATCH_SIZE: positiveInt(1, 50_000).default(2000),
+  /** The answer time a batch aims at: slower calls shrink the next batch, faster ones grow it back to BATCH_SIZE. */
+  BATCH_TARGET: duration.default('3s'),
   WORKER_CONCURRENCY: positiveInt(1, 64).default(4),
   FULL_SYNC_CONCURRENCY: positiveInt(1, 32).default(4),
   /** A worker whose heartbeat stopped this long ago is taken for dead and its jobs are freed. */

@@ -8,7 +8,8 @@ import type { Settings } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { createOdooClient, OdooUnknownModelError, type FieldsGetResult, type OdooClient, type OdooContext } from '../odoo/index.ts';
 
-export type SyncSettings = Pick<Settings, 'BATCH_SIZE' | 'LOOKBACK' | 'EXTRA_FIELDS' | 'FULL_SYNC_CONCURRENCY'>;
+export type SyncSettings = Pick<Settings, 'BATCH_SIZE' | 'LOOKBACK' | 'EXTRA_FIELDS' | 'FULL_SYNC_CONCURRENCY'> &
+  Partial<Pick<Settings, 'BATCH_TARGET'>>;
 
 export interface OdooSession {
   /** `16.0` … `19.0` (saas versions map to their base series). */

@@ -32,6 +32,7 @@ import {
 } from '../odoo/index.ts';
 import { nextById, nextByWriteDate, writeDateStart, type WriteDateStepCursor } from '../odoo/keyset-step.ts';
 import type { SyncContext } from './context.ts';
+import { AdaptiveBatchSize } from './batch-size.ts';
 import { upsertRows } from './load.ts';
 
 export const stepPayload = z.object({ runId: z.number().int(), entity: z.string(), part: z.string().nullish() });
@@ -183,13 +184,17 @@ async function readPart(ctx: SyncContext, runId: number, entity: Entity, plan: E
   const options = { domain, fields: current.plan.fields, batchSize: ctx.settings.BATCH_SIZE, context: session.context };
   const model = current.plan.model;
 
-  /** One read after `position`. */
+  const size = new AdaptiveBatchSize(ctx.settings.BATCH_SIZE, ctx.settings.BATCH_TARGET ?? 3000);
+
+  /** One read after `position`, as large as the server's recent answer times allow. */
   const readBatch = async (position: unknown): Promise<Batch> => {
-    if (current.mode === 'incremental') {
-      const r = await nextByWriteDate(ctx.odoo, model, (position as WriteDateStepCursor | null) ?? undefined, options);
-      return { ...r, calls: 1 };
-    }
-    const r = await nextById(ctx.odoo, model, Number(position ?? 0), { ...options, beforeId: part.range?.[1] });
+    const batchSize = size.current;
+    const asked = Date.now();
+    const r =
+      current.mode === 'incremental'
+        ? await nextByWriteDate(ctx.odoo, model, (position as WriteDateStepCursor | null) ?? undefined, { ...options, batchSize })
+        : await nextById(ctx.odoo, model, Number(position ?? 0), { ...options, batchSize, beforeId: part.range?.[1] });
+    size.observe(batchSize, Date.now() - asked);
     return { ...r, calls: 1 };
   };
 
