@@ -13,7 +13,7 @@
  *   --latency 10,50      simulator latency per call (ms) of the full sync
  *   --small-scale 50     the smaller dataset of the memory case (it also runs --scale)
  *   --inc-scale 100      dataset of the incremental cases
- *   --concurrency 4      FULL_SYNC_CONCURRENCY, passed to the engine (id-range splitting is not built yet: no effect today)
+ *   --concurrency 4      FULL_SYNC_CONCURRENCY: id ranges a large source is split into during a full sync
  *   --workers 4          WORKER_CONCURRENCY (jobs at once)
  *   --out path           where the JSON goes (default bench/results/latest.json)
  */
