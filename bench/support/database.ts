@@ -3,10 +3,9 @@
  * else an embedded cluster in a temporary folder), one migrated template, and a fresh clone of it per case.
  */
 import crypto from 'node:crypto';
-import pg from 'pg';
 import { migrateDatabase } from '../../src/db/migrate.ts';
 import { createDatabasePool, type DatabasePool } from '../../src/db/pool.ts';
-import { databaseUrl, provideTestPostgres, type TestPostgres } from '../../test/support/postgres-server.ts';
+import { databaseUrl, provideTestPostgres, withAdmin, type TestPostgres } from '../../test/support/postgres-server.ts';
 
 export interface BenchDatabase {
   url: string;
@@ -58,14 +57,4 @@ export async function startBenchPostgres(): Promise<BenchPostgres> {
       await server.stop();
     },
   };
-}
-
-async function withAdmin<T>(adminUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
 }

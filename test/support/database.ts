@@ -2,10 +2,9 @@
  * A fresh database per test file (or per test), cloned from the migrated template of global-setup.ts.
  */
 import crypto from 'node:crypto';
-import pg from 'pg';
 import { inject } from 'vitest';
 import { createDatabasePool, type DatabasePool } from '../../src/db/pool.ts';
-import { databaseUrl } from './postgres-server.ts';
+import { databaseUrl, withAdmin } from './postgres-server.ts';
 
 export interface TestDatabase {
   url: string;
@@ -56,14 +55,4 @@ async function createDatabase(template: string | undefined) {
     name,
     drop: () => withAdmin(adminUrl, (admin) => admin.query(`drop database if exists ${name} with (force)`).then(() => undefined)),
   };
-}
-
-async function withAdmin<T>(adminUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
 }
