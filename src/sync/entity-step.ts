@@ -33,7 +33,7 @@ import {
 import { nextById, nextByWriteDate, writeDateStart, type WriteDateStepCursor } from '../odoo/keyset-step.ts';
 import type { SyncContext } from './context.ts';
 import { AdaptiveBatchSize } from './batch-size.ts';
-import { upsertRows } from './load.ts';
+import { upsertRows, type LoadCounts } from './load.ts';
 
 export const stepPayload = z.object({ runId: z.number().int(), entity: z.string(), part: z.string().nullish() });
 export type StepPayload = z.infer<typeof stepPayload>;
@@ -172,8 +172,9 @@ async function readPart(ctx: SyncContext, runId: number, entity: Entity, plan: E
   if (current.mode === 'derived') {
     const fields = await ctx.fieldsGet(current.plan.model);
     const rows = selectionRows(fields ?? {}, sourceSpec.selectionOf!);
-    await commitStep(ctx.pool, { ...base, watermark, rows, read: rows.length, calls: 0, done: true, cursor: null,
+    const committed = await commitStep(ctx.pool, { ...base, watermark, rows, read: rows.length, calls: 0, done: true, cursor: null,
       snapshotKeys: rows.map((r) => ({ code: r.code })) });
+    if (committed && committed.finished) log.info({ mode: current.mode, ...committed.finished }, `${entity.table} synced`);
     return;
   }
 
@@ -194,8 +195,9 @@ async function readPart(ctx: SyncContext, runId: number, entity: Entity, plan: E
       current.mode === 'incremental'
         ? await nextByWriteDate(ctx.odoo, model, (position as WriteDateStepCursor | null) ?? undefined, { ...options, batchSize })
         : await nextById(ctx.odoo, model, Number(position ?? 0), { ...options, batchSize, beforeId: part.range?.[1] });
-    size.observe(batchSize, Date.now() - asked);
-    return { ...r, calls: 1 };
+    const ms = Date.now() - asked;
+    size.observe(batchSize, ms);
+    return { ...r, calls: 1, ms };
   };
 
   // A job loads batch after batch for up to JOB_BUDGET_MS, reading the next batch while the previous one
@@ -225,11 +227,15 @@ async function readPart(ctx: SyncContext, runId: number, entity: Entity, plan: E
       calls++;
       snapshotKeys = ids.map((id) => ({ odoo_id: id }));
     }
-    log.debug({ part: part.key, mode: current.mode, read: rows.length, done: batch.done }, 'batch read');
+    const loading = Date.now();
     const committed = await commitStep(ctx.pool, {
       ...base, watermark: held, rows, read: batch.records.length, calls, done: batch.done, cursor: batch.cursor ?? null,
       snapshotKeys, continueAfter: last,
     });
+    if (committed) {
+      log.debug({ part: part.key, mode: current.mode, read: rows.length, ...committed.counts, readMs: batch.ms, loadMs: Date.now() - loading, done: batch.done }, 'batch loaded');
+      if (committed.finished) log.info({ mode: current.mode, ...committed.finished }, `${entity.table} synced`);
+    }
     if (!committed || last || !prefetched) return;
     // What the commit just stored: the next batch's compare-and-set expects it.
     held = { ...held, version: held.version + 1, cursor_run_id: runId, cursor: batch.cursor ?? null };
@@ -242,6 +248,8 @@ interface Batch {
   cursor: unknown;
   done: boolean;
   calls: number;
+  /** How long Odoo took to answer. */
+  ms?: number;
 }
 
 /** How long one job keeps loading batches before it hands over to a continuation job. */
@@ -386,15 +394,33 @@ interface StepCommit {
 
 class LostRace extends Error {}
 
+const entityTotalsSchema = z.object({
+  sources_done: z.array(z.string()),
+  read: z.number(),
+  inserted: z.number(),
+  updated: z.number(),
+  unchanged: z.number(),
+  deleted: z.number(),
+  batches: z.number(),
+  calls: z.number(),
+  seconds: z.number(),
+});
+
+interface Committed {
+  counts: LoadCounts & { deleted: number };
+  /** The entity's totals when this commit finished it. */
+  finished?: Omit<z.infer<typeof entityTotalsSchema>, 'sources_done'>;
+}
+
 /** Commits one batch; false when another job had already moved the cursor (this batch is dropped). */
-async function commitStep(pool: DatabasePool, c: StepCommit): Promise<boolean> {
+async function commitStep(pool: DatabasePool, c: StepCommit): Promise<Committed | false> {
   const table = c.entity.table;
   const maxWriteDate = c.rows.reduce<string | null>((max, row) => {
     const value = typeof row.write_date === 'string' ? row.write_date : null;
     return value && (!max || value > max) ? value : max;
   }, null);
   try {
-    await pool.transaction(async (tx) => {
+    return await pool.transaction(async (tx): Promise<Committed> => {
       await claimWatermark(tx, table, c.part.key, c.watermark.version);
       const counts = await upsertRows(tx, table, c.rows);
       let deleted = 0;
@@ -411,20 +437,23 @@ async function commitStep(pool: DatabasePool, c: StepCommit): Promise<boolean> {
                high_write_date = case when ${c.mode === 'incremental'} then greatest(high_write_date, ${maxWriteDate}::timestamptz)
                                       else high_write_date end
          where entity = ${table} and source = ${c.part.key}`);
-      const done = await tx.maybeOneFirst(sql.type(z.object({ sources_done: z.array(z.string()) }))`
+      const totals = await tx.maybeOne(sql.type(entityTotalsSchema)`
         update etl.run_entity
            set read = read + ${c.read}, inserted = inserted + ${counts.inserted}, updated = updated + ${counts.updated},
                unchanged = unchanged + ${counts.unchanged}, deleted = deleted + ${deleted}, batches = batches + 1,
                calls = calls + ${c.calls}, status = 'running', started_at = coalesce(started_at, now()),
                sources_done = case when ${c.done} then array_append(sources_done, ${c.part.key}) else sources_done end
          where run_id = ${c.runId} and entity = ${table} and not (${c.part.key} = any(sources_done))
-     returning sources_done`);
+     returning sources_done, read, inserted, updated, unchanged, deleted, batches, calls,
+               extract(epoch from clock_timestamp() - started_at)::float8 as seconds`);
       // A stale job of a part another job already finished (its cursor row may be gone): drop the batch.
-      if (!done) throw new LostRace(`${table}/${c.part.key} was already read to its end`);
+      if (!totals) throw new LostRace(`${table}/${c.part.key} was already read to its end`);
+      const committed: Committed = { counts: { ...counts, deleted } };
       if (!c.done) {
         if (c.continueAfter !== false) await tx.query(sql.unsafe`select etl.continue_step(${c.runId}, ${table}, ${c.part.key})`);
-        return;
+        return committed;
       }
+      const done = totals.sources_done;
       // The row lock of the update above orders the parts' last commits: exactly one sees its source, then the entity, complete.
       const sourceParts = c.plan.parts.filter((p) => p.source === c.part.source);
       if (c.mode === 'full' && sourceParts.every((p) => done.includes(p.key))) {
@@ -443,13 +472,15 @@ async function commitStep(pool: DatabasePool, c: StepCommit): Promise<boolean> {
       }
       if (c.plan.parts.every((p) => done.includes(p.key))) {
         await tx.query(sql.unsafe`select etl.finish_step(${c.runId}, ${table}, 'succeeded')`);
+        const { sources_done: _, ...finished } = totals;
+        committed.finished = finished;
       }
+      return committed;
     });
   } catch (error) {
     if (error instanceof LostRace) return false; // another job already committed this batch; it also queued the next
     throw error;
   }
-  return true;
 }
 
 /** Locks the entity's watermark row and checks nobody moved it since this step read it. */
