@@ -141,7 +141,7 @@ export function loadConfig(options: LoadOptions = {}): Settings {
 
 function requireOdoo(settings: Settings): void {
   for (const name of ['ODOO_URL', 'ODOO_DB', 'ODOO_USERNAME'] as const) {
-    if (!settings[name]) throw new ConfigError(`${name} is required to talk to Odoo (set it in the environment, .env or a flag)`, name);
+    if (!settings[name]) throw new ConfigError(`${name} is required to talk to Odoo (set it in the environment or in .env)`, name);
   }
   if (!settings.ODOO_PASSWORD && !settings.ODOO_API_KEY) {
     throw new ConfigError('ODOO_PASSWORD or ODOO_API_KEY is required to talk to Odoo (an API key is recommended)', 'ODOO_PASSWORD');

@@ -50,18 +50,29 @@ export default class Sync extends BaseCommand<typeof Sync> {
     if (this.flags.wait) this.requireSettings(['odoo']);
 
     const { target, pool } = await this.openMigratedDatabase();
+    // Processing here: make sure Odoo answers and takes the login first, rather than after each entity's retries.
+    const context = this.flags.wait ? this.syncContext(pool) : undefined;
+    if (context) {
+      await context.session().catch((error: unknown) => {
+        const { ODOO_URL, ODOO_DB, ODOO_USERNAME } = this.settings;
+        this.error(
+          `Odoo at ${ODOO_URL} (database ${ODOO_DB}, user ${ODOO_USERNAME}): ${(error as Error).message}\n` +
+            'Nothing was queued. `odoo-etl check` tests the connection, the login and the models step by step.',
+          { exit: 1 },
+        );
+      });
+    }
 
     const run = await startRun(pool, { entities, full: this.flags.full, trigger: 'cli' });
     if (!run.started) {
       this.logToStderr(`run ${run.runId} not started: ${run.reason}`);
       this.exit(1);
     }
-    if (!this.flags.wait) {
+    if (!context) {
       this.log(`run ${run.runId} queued (${entities.length} entities); a running \`odoo-etl worker\` will process it`);
       return { runId: run.runId, started: true };
     }
 
-    const context = this.syncContext(pool);
     this.log(`run ${run.runId}: ${this.flags.full ? 'full' : 'incremental'} sync of ${entities.length} entities from ${this.settings.ODOO_URL}`);
     const progress = createProgressRenderer({
       mode: progressMode({ json: this.jsonEnabled(), quiet: this.flags.quiet, isTTY: process.stdout.isTTY }),
