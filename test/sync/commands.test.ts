@@ -50,6 +50,21 @@ describe('odoo-etl sync, worker and reconcile commands', () => {
     expect(`${failure?.stdout}${failure?.stderr}`).not.toContain(harness.sim.demo.password);
   });
 
+  it('sync stops at once with exit code 1 when Odoo refuses the login, queues nothing and prints no secret', async () => {
+    harness = await startHarness();
+    const env = cliEnv(harness, { ODOO_PASSWORD: 'not-the-Password-42' });
+    const started = Date.now();
+    const failure = await run(bin, ['sync'], { env }).catch((error: { code: number; stderr: string; stdout: string }) => error);
+    expect((failure as { code: number }).code).toBe(1);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    const output = `${(failure as { stderr: string }).stderr}${(failure as { stdout: string }).stdout}`.replace(/\n ›\s+/g, ' ');
+    expect(output).toMatch(new RegExp(`Odoo at ${harness.sim.url.replaceAll('.', '\\.')} \\(database odoo, user admin\\): .*(denied|credentials|password)`, 'i'));
+    expect(output).toMatch(/Nothing was queued/);
+    expect(output).not.toContain('not-the-Password-42');
+    const runs = await harness.db.pool.oneFirst(sql.type(z.object({ n: z.number() }))`select count(*)::int as n from etl.run`);
+    expect(runs).toBe(0);
+  });
+
   it('sync rejects an unknown entity with exit code 2 and the list of valid ones', async () => {
     harness = await startHarness();
     const failure = await run(bin, ['sync', '--entity', 'fact_stocks'], { env: cliEnv(harness) }).catch((error: { code: number; stderr: string }) => error);
