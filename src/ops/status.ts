@@ -171,7 +171,7 @@ export async function getStatus(pool: DatabasePool, options: StatusOptions): Pro
   const toJob = (j: (typeof jobs)[number]) => ({
     id: j.id,
     task: j.task_identifier,
-    entity: j.key?.startsWith('odoo-etl:') && names.includes(j.key.slice(9)) ? j.key.slice(9) : null,
+    entity: entityOfJobKey(j.key, names),
     state: (j.locked_at ? 'running' : j.attempts >= j.max_attempts ? 'failed' : j.attempts > 0 ? 'retrying' : 'waiting') as z.infer<typeof jobSchema>['state'],
     attempts: j.attempts,
     maxAttempts: j.max_attempts,
@@ -352,4 +352,11 @@ function describeJob(job: z.infer<typeof jobSchema>, now: number): string {
   if (job.state === 'waiting') return `waiting, ${when}`;
   if (job.state === 'failed') return `FAILED after ${job.attempts} attempts${error}`;
   return `retrying (attempt ${job.attempts}/${job.maxAttempts}), ${when}${error}`;
+}
+
+/** The entity a sync job belongs to, from its key: `odoo-etl:<entity>` or, for one part of it, `odoo-etl:<entity>:<part>`. */
+function entityOfJobKey(key: string | null, names: readonly string[]): string | null {
+  if (!key?.startsWith('odoo-etl:')) return null;
+  const entity = key.slice('odoo-etl:'.length).split(':')[0]!;
+  return names.includes(entity) ? entity : null;
 }
