@@ -1,9 +1,10 @@
 /**
- * One step of one entity in a run: the job `sync_entity` runs it, and each step enqueues the next.
+ * The steps of one entity in a run, run by the job `sync_entity` (a job takes batch after batch for up
+ * to 20 s, then hands over to a continuation job).
  *
- * A step reads one batch from Odoo after the entity's stored cursor, then, in ONE transaction: loads the
- * rows (etl.upsert), moves the cursor and the counters, and enqueues the continuation — or, when the
- * source is exhausted, settles the entity (etl.finish_step), which queues the entities it unblocks.
+ * A step reads one batch from Odoo after the stored cursor, then, in ONE transaction: loads the rows
+ * (etl.upsert_json), moves the cursor and the counters, and enqueues the continuation — or, when the
+ * last part is read to its end, settles the entity (etl.finish_step), which queues the entities it unblocks.
  * A crash anywhere loses nothing and duplicates nothing: the job is retried, reads from the cursor of
  * the last commit, and the upsert is idempotent. Before committing, a step checks that the cursor is
  * still the one it read from (a `version` compare-and-set), so a job freed from a worker taken for dead
