@@ -11,7 +11,13 @@ export interface SyncProcess {
 export async function startSyncProcess(options: SyncProcessOptions): Promise<SyncProcess> {
   const child = fork(fileURLToPath(new URL('./sync-process.ts', import.meta.url)), [JSON.stringify(options)], {
     // BENCH_CPU_PROF=dir writes a V8 CPU profile of the sync process there.
-    execArgv: ['--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+      // A heap cap for the sync process alone (the simulator needs far more at large scales).
+      ...(process.env.BENCH_SYNC_HEAP_MB ? [`--max-old-space-size=${Number(process.env.BENCH_SYNC_HEAP_MB)}`] : []),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`sync process exited with code ${code}`))));
