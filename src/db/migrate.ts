@@ -1,6 +1,9 @@
 /**
  * `odoo-etl migrate`: graphile-worker's schema first (our migrations may enqueue jobs), then the
- * committed graphile-migrate migrations of `migrations/`. Idempotent: a second run applies nothing.
+ * committed graphile-migrate migrations of `migrations/` (tables, keys, indexes), then the SQL functions
+ * of `sql/functions/` (`create or replace`, re-applied on every migrate as graphile-migrate's
+ * afterAllMigrations actions, so a function lives in one reviewed file instead of a chain of migrations).
+ * Idempotent: a second run applies no migration and leaves the functions as they are.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +18,12 @@ import { silentLogger } from '../log.ts';
 
 export const MIGRATIONS_FOLDER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
 
+/**
+ * The SQL function files, in the order they are applied (later files may call earlier ones). Paths are
+ * relative to the migrations folder, as graphile-migrate reads them; `.gmrc` lists the same files.
+ */
+export const SQL_FUNCTION_FILES = ['upsert.sql', 'reconcile.sql', 'run_engine.sql'].map((file) => `../sql/functions/${file}`);
+
 export interface MigrationResult {
   /** Committed migrations applied by this call, in order (file names such as `000001.sql`). */
   applied: string[];
@@ -28,7 +37,17 @@ export async function migrateDatabase(connectionString: string, logger: Logger =
   const workerSchemaBefore = await hasSchema(connectionString, 'graphile_worker');
   await installWorkerSchema(connectionString, logger);
   try {
-    await migrate({ connectionString, migrationsFolder: MIGRATIONS_FOLDER, logger: toMigrateLogger(logger) });
+    await migrate(
+      {
+        connectionString,
+        migrationsFolder: MIGRATIONS_FOLDER,
+        logger: toMigrateLogger(logger),
+        afterAllMigrations: SQL_FUNCTION_FILES.map((file) => ({ _: 'sql' as const, file })),
+      },
+      false,
+      // forceActions: the functions are applied even when no migration was pending (an upgrade may change only them).
+      true,
+    );
   } finally {
     clearAllPools();
   }

@@ -39,6 +39,25 @@ describe('migrate', () => {
     }
   });
 
+  it('applies the SQL functions of sql/functions on every migrate, also when no migration is pending', async () => {
+    const pool = await createDatabasePool(database.url);
+    try {
+      // As an upgrade that changes only a function would find it: an older body in the database.
+      await pool.query(sql.unsafe`drop function etl.upsert_json(regclass, json)`);
+      await pool.query(sql.unsafe`create or replace function etl.start_run(p_steps jsonb, p_full boolean, p_trigger text)
+        returns bigint language sql as 'select -1::bigint'`);
+      const again = await migrateDatabase(database.url);
+      expect(again.applied).toEqual([]);
+      const functions = await pool.anyFirst(sql.unsafe`
+        select p.proname from pg_proc p where p.pronamespace = 'etl'::regnamespace order by 1`);
+      expect(functions).toEqual(expect.arrayContaining(['upsert_json', 'upsert_sql', 'reconcile_deleted', 'finish_step', 'start_run']));
+      const startRun = await pool.oneFirst(sql.unsafe`select prosrc from pg_proc where oid = 'etl.start_run(jsonb, boolean, text)'::regprocedure`);
+      expect(startRun).toContain('pg_advisory_xact_lock');
+    } finally {
+      await pool.end();
+    }
+  });
+
   it('runs from the CLI against DATABASE_URL and says it applied nothing new', async () => {
     const { stdout } = await run(bin, ['migrate', '--json'], { env: { ...process.env, DATABASE_URL: database.url } });
     const result = JSON.parse(stdout) as { applied: string[]; total: number };

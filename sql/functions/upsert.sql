@@ -1,0 +1,234 @@
+-- The load functions, applied on every `odoo-etl migrate` after the migrations (graphile-migrate's
+-- afterAllMigrations, listed in src/db/migrate.ts and .gmrc). `create or replace`, so a change here is a
+-- reviewed diff of this file; a change of a function's signature must drop the old one first.
+--
+-- One generic, catalog-driven etl.upsert serves all 24 tables instead of 24 hand-written
+-- functions: the tables share one contract (key, write_date, synced_at, deleted_at, inferred) and differ
+-- only in columns and foreign keys, which pg_catalog already knows. So a column or FK added by a later
+-- migration is handled with no function to keep in step, and the behaviour (stale rows, inferred members,
+-- missing_data) is written and tested once. Every identifier goes through format('%I') / regclass.
+
+-- The statement etl.upsert runs for a table (exposed on its own to read or EXPLAIN it). Its one parameter
+-- $1 is the json array of rows. One statement, set-based:
+--   inp      the batch as rows of the table's type, one per key (the highest write_date wins, then the
+--            last in the array); generated columns computed, since FKs may use them
+--   src      the rows of inp that will be written: new, inferred, soft-deleted, or changed and not older
+--   miss_N   per parent table: keys the batch references that are not a real (non-inferred) parent row
+--            (for a self-reference, rows of the batch itself count as present)
+--   inf_N    the inferred members: key only, inferred = true, so the real foreign key holds
+--   md       one missing_data row per referencing row and column; re-seeing bumps last_seen/times_seen
+--   up       insert new rows; update rows whose values changed, that were inferred or soft-deleted, unless
+--            the stored write_date is newer than the incoming one; leave the rest untouched
+--   res      missing_data rows that pointed at rows of this batch are resolved
+create or replace function etl.upsert_sql(p_table regclass) returns text
+language plpgsql stable as $fn$
+declare
+  v_name text;
+  v_key text[];
+  v_data text[];
+  v_select text[];
+  v_cmp text[];
+  v_has_write_date boolean;
+  v_parent record;
+  v_fk record;
+  v_entity etl.entity%rowtype;
+  v_ctes text[] := '{}';
+  v_refs text[];
+  v_md text[] := '{}';
+  v_n int := 0;
+  v_miss text;
+  v_model text;
+  v_id text;
+  v_colname text;
+begin
+  select c.relname into v_name from pg_class c where c.oid = p_table;
+
+  select array_agg(a.attname::text order by k.ord) into v_key
+  from pg_constraint con
+  cross join unnest(con.conkey) with ordinality as k(attnum, ord)
+  join pg_attribute a on a.attrelid = con.conrelid and a.attnum = k.attnum
+  where con.conrelid = p_table and con.contype = 'p';
+  if v_key is null then
+    raise exception 'etl.upsert: table % has no primary key', p_table;
+  end if;
+
+  select
+    array_agg(a.attname::text order by a.attnum) filter (where a.attgenerated = ''),
+    array_agg(case when a.attgenerated = 's'
+                then format('(%s) as %I', pg_get_expr(d.adbin, d.adrelid), a.attname)
+                else format('r.%I', a.attname) end order by a.attnum),
+    bool_or(a.attname = 'write_date')
+  into v_data, v_select, v_has_write_date
+  from pg_attribute a
+  left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
+  where a.attrelid = p_table and a.attnum > 0 and not a.attisdropped
+    and a.attname not in ('synced_at', 'inferred', 'deleted_at');
+  if (select count(*) from pg_attribute a where a.attrelid = p_table and not a.attisdropped
+        and a.attname in ('synced_at', 'inferred', 'deleted_at')) <> 3 then
+    raise exception 'etl.upsert: table % lacks synced_at, inferred or deleted_at', p_table;
+  end if;
+  v_cmp := array(select c from unnest(v_data) c where c <> all (v_key));
+
+  v_ctes := v_ctes || format(
+    'inp as (select distinct on (%s) %s from json_populate_recordset(null::%s, $1) with ordinality as r order by %s, %s r.ordinality desc)',
+    (select string_agg(format('r.%I', k), ', ') from unnest(v_key) k),
+    array_to_string(v_select, ', '),
+    p_table,
+    (select string_agg(format('r.%I', k), ', ') from unnest(v_key) k),
+    case when v_has_write_date then 'r.write_date desc nulls last,' else '' end);
+  -- Only the rows that will be written go further (new, inferred, soft-deleted, or changed and not older):
+  -- an unchanged row costs one primary-key probe, not the reference checks and the insert attempt.
+  v_ctes := v_ctes || format(
+    'src as (select i.* from inp i left join %s t on %s where t.%I is null '
+    'or ((t.inferred or t.deleted_at is not null or row(%s) is distinct from row(%s))%s))',
+    p_table,
+    (select string_agg(format('t.%I = i.%I', k, k), ' and ') from unnest(v_key) k),
+    v_key[1],
+    (select string_agg(format('t.%I', c), ', ') from unnest(v_cmp) c),
+    (select string_agg(format('i.%I', c), ', ') from unnest(v_cmp) c),
+    case when v_has_write_date
+      then ' and (t.write_date is null or i.write_date is null or i.write_date >= t.write_date)'
+      else '' end);
+
+  -- One miss/inferred pair per parent table (two FKs to the same parent must not insert the same key twice
+  -- in one statement), one missing_data part per FK.
+  for v_parent in
+    select distinct con.confrelid::regclass as rel, pc.relname::text as name
+    from pg_constraint con
+    join pg_class pc on pc.oid = con.confrelid
+    where con.conrelid = p_table and con.contype = 'f'
+      and exists (select 1 from pg_attribute pa where pa.attrelid = con.confrelid and pa.attname = 'inferred' and not pa.attisdropped)
+    order by 2
+  loop
+    v_n := v_n + 1;
+    v_miss := format('miss_%s', v_n);
+    v_refs := '{}';
+    select * into v_entity from etl.entity e where e.table_name = v_parent.name;
+
+    for v_fk in
+      select con.conname,
+             array_agg(a.attname::text order by k.ord) as cols,
+             array_agg(pa.attname::text order by k.ord) as pcols
+      from pg_constraint con
+      cross join unnest(con.conkey, con.confkey) with ordinality as k(attnum, pattnum, ord)
+      join pg_attribute a on a.attrelid = con.conrelid and a.attnum = k.attnum
+      join pg_attribute pa on pa.attrelid = con.confrelid and pa.attnum = k.pattnum
+      where con.conrelid = p_table and con.contype = 'f' and con.confrelid = v_parent.rel
+      group by con.conname
+      order by con.conname
+    loop
+      v_refs := v_refs || format('select %s from src s where %s',
+        (select string_agg(format('s.%I as %I', c, p), ', ') from unnest(v_fk.cols, v_fk.pcols) as x(c, p)),
+        (select string_agg(format('s.%I is not null', c), ' and ') from unnest(v_fk.cols) c));
+
+      -- The Odoo model behind the parent row: fixed, or chosen by the parent's source column.
+      v_model := 'null::text';
+      if v_entity.table_name is not null then
+        if v_entity.source_column is not null and v_entity.source_column = any (v_fk.pcols) then
+          v_model := format('(%L::jsonb ->> s.%I)', v_entity.source_models,
+            v_fk.cols[array_position(v_fk.pcols, v_entity.source_column)]);
+        elsif cardinality(v_entity.odoo_models) = 1 then
+          v_model := quote_literal(v_entity.odoo_models[1]);
+        end if;
+      end if;
+      v_id := case when 'odoo_id' = any (v_fk.pcols)
+                then format('s.%I', v_fk.cols[array_position(v_fk.pcols, 'odoo_id')])
+                else 'null::integer' end;
+      -- The column the user sees: the FK's columns minus the constant/source part of a composite key.
+      select string_agg(c, ',') into v_colname
+      from unnest(v_fk.cols, v_fk.pcols) as x(c, p)
+      where p is distinct from v_entity.source_column or cardinality(v_fk.cols) = 1;
+
+      v_md := v_md || format(
+        'select %L, %L, jsonb_build_object(%s), %L, %s, %s, jsonb_build_object(%s) from src s join %I x on %s',
+        v_name, v_colname,
+        (select string_agg(format('%L, s.%I', k, k), ', ') from unnest(v_key) k),
+        v_parent.name, v_model, v_id,
+        (select string_agg(format('%L, s.%I', p, c), ', ') from unnest(v_fk.cols, v_fk.pcols) as x(c, p)),
+        v_miss,
+        (select string_agg(format('x.%I = s.%I', p, c), ' and ') from unnest(v_fk.cols, v_fk.pcols) as x(c, p)));
+    end loop;
+
+    -- All FKs to one parent reference the same key columns (its primary key).
+    v_ctes := v_ctes || format(
+      '%I as (select distinct %s from (%s) x where not exists (select 1 from %s p where %s and not p.inferred)%s)',
+      v_miss,
+      (select string_agg(format('x.%I', p), ', ') from unnest(v_fk.pcols) p),
+      array_to_string(v_refs, ' union all '),
+      v_parent.rel,
+      (select string_agg(format('p.%I = x.%I', p, p), ' and ') from unnest(v_fk.pcols) p),
+      case when v_parent.rel = p_table then format(' and not exists (select 1 from src s where %s)',
+        (select string_agg(format('s.%I = x.%I', p, p), ' and ') from unnest(v_fk.pcols) p)) else '' end);
+    v_ctes := v_ctes || format(
+      'inf_%s as (insert into %s (%s, inferred, synced_at) select %s, true, now() from %I on conflict do nothing)',
+      v_n, v_parent.rel,
+      (select string_agg(format('%I', p), ', ') from unnest(v_fk.pcols) p),
+      (select string_agg(format('%I', p), ', ') from unnest(v_fk.pcols) p),
+      v_miss);
+  end loop;
+
+  if cardinality(v_md) > 0 then
+    v_ctes := v_ctes || format(
+      'md as (insert into public.missing_data as m (table_name, column_name, record_key, referenced_table, referenced_model, referenced_id, referenced_key) '
+      '%s on conflict on constraint missing_data_reference_key do update set last_seen = now(), times_seen = m.times_seen + 1, resolved_at = null)',
+      array_to_string(v_md, ' union all '));
+  end if;
+
+  v_ctes := v_ctes || format(
+    'up as (insert into %s as t (%s, synced_at, inferred, deleted_at) select %s, now(), false, null from src s '
+    'on conflict (%s) do update set %s synced_at = excluded.synced_at, inferred = false, deleted_at = null '
+    'where (t.inferred or t.deleted_at is not null or row(%s) is distinct from row(%s))%s returning (t.xmax = 0) as ins)',
+    p_table,
+    (select string_agg(format('%I', c), ', ') from unnest(v_data) c),
+    (select string_agg(format('s.%I', c), ', ') from unnest(v_data) c),
+    (select string_agg(format('%I', k), ', ') from unnest(v_key) k),
+    coalesce((select string_agg(format('%I = excluded.%I', c, c), ', ') from unnest(v_cmp) c) || ',', ''),
+    (select string_agg(format('t.%I', c), ', ') from unnest(v_cmp) c),
+    (select string_agg(format('excluded.%I', c), ', ') from unnest(v_cmp) c),
+    case when v_has_write_date
+      then ' and (t.write_date is null or excluded.write_date is null or excluded.write_date >= t.write_date)'
+      else '' end);
+
+  -- The exists() guard is evaluated once: most batches resolve nothing and skip the per-row probe.
+  v_ctes := v_ctes || format(
+    'res as (update public.missing_data m set resolved_at = now() from src s '
+    'where m.referenced_table = %L and m.resolved_at is null and m.referenced_key = jsonb_build_object(%s) '
+    'and exists (select 1 from public.missing_data o where o.referenced_table = %L and o.resolved_at is null))',
+    v_name,
+    (select string_agg(format('%L, s.%I', k, k), ', ') from unnest(v_key) k),
+    v_name);
+
+  return 'with ' || array_to_string(v_ctes, E',\n')
+    || E'\nselect (count(*) filter (where ins))::int, (count(*) filter (where not ins))::int, '
+    || '((select count(*) from inp) - count(*))::int from up';
+end
+$fn$;
+
+-- Loads a batch: p_rows is a jsonb array of objects whose keys are column names with decoded values (ISO
+-- timestamps, numbers, arrays); a column absent from an object is NULL (the row mirrors the record).
+-- Returns how many rows (after merging duplicate keys) were inserted, updated, or left unchanged
+-- (unchanged includes rows older than the stored one).
+create or replace function etl.upsert(p_table regclass, p_rows jsonb)
+returns table (inserted integer, updated integer, unchanged integer)
+language plpgsql as $fn$
+begin
+  if p_rows is null or jsonb_typeof(p_rows) <> 'array' then
+    raise exception 'etl.upsert: rows must be a jsonb array, got %', coalesce(jsonb_typeof(p_rows), 'null');
+  end if;
+  return query select * from etl.upsert_json(p_table, p_rows::json);
+end
+$fn$;
+
+-- The same with the rows as json text: what the sync engine sends. json_populate_recordset reads json text
+-- about a third faster than jsonb is built and expanded, and a batch is read once.
+create or replace function etl.upsert_json(p_table regclass, p_rows json)
+returns table (inserted integer, updated integer, unchanged integer)
+language plpgsql as $fn$
+begin
+  if p_rows is null or json_typeof(p_rows) <> 'array' then
+    raise exception 'etl.upsert: rows must be a json array, got %', coalesce(json_typeof(p_rows), 'null');
+  end if;
+  return query execute etl.upsert_sql(p_table) using p_rows;
+end
+$fn$;
+
