@@ -18,6 +18,7 @@ import type {
   TransportKind,
 } from './types.ts';
 import { XmlRpcTransport } from './xmlrpc-transport.ts';
+import { ServerClock } from './server-clock.ts';
 
 export interface SearchOptions {
   order?: string;
@@ -46,6 +47,8 @@ export interface OdooClient {
   fieldsGet(model: string, attributes?: string[], context?: OdooContext): Promise<FieldsGetResult>;
   /** Any other model method, named the JSON-2 way (see ModelCall). */
   call(call: ModelCall): Promise<unknown>;
+  /** Odoo's clock as its answers' `Date` headers tell it (see server-clock.ts). */
+  readonly clock: ServerClock;
   stats(): CallStats;
   close(): void;
 }
@@ -70,6 +73,7 @@ class DefaultOdooClient implements OdooClient {
   /** Answers `common.version` before the transport is known. */
   private readonly probe: XmlRpcTransport;
   private readonly secret: string;
+  readonly clock = new ServerClock();
 
   constructor(private readonly opts: OdooClientOptions) {
     const secret = opts.apiKey ?? opts.password;
@@ -89,7 +93,7 @@ class DefaultOdooClient implements OdooClient {
 
   private makeXmlRpc(): XmlRpcTransport {
     const { url, db, username } = this.opts;
-    return new XmlRpcTransport({ url, db, username, secret: this.secret, timeoutMs: this.timeoutMs, ca: this.ca });
+    return new XmlRpcTransport({ url, db, username, secret: this.secret, timeoutMs: this.timeoutMs, ca: this.ca, clock: this.clock });
   }
 
   /** Runs one logical call: counted per attempt, retried when transient. */
@@ -151,7 +155,7 @@ class DefaultOdooClient implements OdooClient {
 
   private makeJson2(): Json2Transport {
     const { url, db, username } = this.opts;
-    return new Json2Transport({ url, db, username, apiKey: this.opts.apiKey!, timeoutMs: this.timeoutMs, ca: this.ca });
+    return new Json2Transport({ url, db, username, apiKey: this.opts.apiKey!, timeoutMs: this.timeoutMs, ca: this.ca, clock: this.clock });
   }
 
   async transportKind(): Promise<TransportKind> {

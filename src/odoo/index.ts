@@ -21,5 +21,7 @@ export { nextById, nextByWriteDate, writeDateStart } from './keyset-step.ts';
 export type { StepOptions, StepResult, WriteDateStepCursor } from './keyset-step.ts';
 export { backoffDelay, defaultRetryPolicy, withRetry } from './retry.ts';
 export type { RetryPolicy } from './retry.ts';
-export { cleanForWire, toOdooDatetime, OdooWireValueError } from './wire.ts';
+export { cleanForWire, OdooWireValueError } from './wire.ts';
+export { toOdooDatetime, odooDatetimeToIso } from './datetime.ts';
+export { ServerClock } from './server-clock.ts';
 export type * from './types.ts';

@@ -9,6 +9,7 @@ import type { ModelCall, OdooVersion, Transport } from './types.ts';
 import { connectTo } from './agent.ts';
 import { cleanForWire } from './wire.ts';
 import { XmlRpcTransport } from './xmlrpc-transport.ts';
+import type { ServerClock } from './server-clock.ts';
 
 export interface Json2TransportOptions {
   url: string;
@@ -18,6 +19,8 @@ export interface Json2TransportOptions {
   apiKey: string;
   timeoutMs: number;
   ca?: string | Buffer | Array<string | Buffer>;
+  /** Told the `Date` header of every answer (Odoo's clock, for the watermark). */
+  clock?: ServerClock;
 }
 
 export class Json2Transport implements Transport {
@@ -62,6 +65,7 @@ export class Json2Transport implements Transport {
           },
         },
         (res) => {
+          this.opts.clock?.observe(res.headers.date);
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
           res.on('error', (err) => reject(errorFromNetwork(err, ctx, signal.aborted ? this.opts.timeoutMs : undefined)));

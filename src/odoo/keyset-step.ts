@@ -6,6 +6,7 @@
 // with microseconds but sends it truncated to the second). A batch ends at the last complete second;
 // a second that a full batch cuts is then read on its own, by id (`inSecond`).
 import type { OdooClient } from './client.ts';
+import { toOdooDatetime } from './datetime.ts';
 import type { Domain, OdooContext, RawRecord } from './types.ts';
 
 /** Position of a `(write_date, id)` walk: every record of a second before `writeDate`, and of that second with id <= `id`, was read. */
@@ -42,7 +43,7 @@ export function secondOf(record: RawRecord, model: string): string {
 
 export function addSeconds(second: string, seconds: number): string {
   const t = Date.parse(`${second.replace(' ', 'T')}Z`) + seconds * 1000;
-  return new Date(t).toISOString().slice(0, 19).replace('T', ' ');
+  return toOdooDatetime(new Date(t));
 }
 
 function maxId(records: RawRecord[]): number {

@@ -6,10 +6,9 @@ export class OdooWireValueError extends TypeError {
   override name = 'OdooWireValueError';
 }
 
-/** Odoo's datetime format, in UTC. */
-export function toOdooDatetime(date: Date): string {
-  return date.toISOString().slice(0, 19).replace('T', ' ');
-}
+import { toOdooDatetime } from './datetime.ts';
+
+export { toOdooDatetime };
 
 export function cleanForWire(value: unknown, path = 'value'): unknown {
   if (value === null) return false; // Odoo's None on the wire; <nil/> is not understood everywhere

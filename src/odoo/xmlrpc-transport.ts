@@ -16,6 +16,7 @@ import {
 import type { ModelCall, OdooVersion, Transport } from './types.ts';
 import { connectTo } from './agent.ts';
 import { cleanForWire } from './wire.ts';
+import type { ServerClock } from './server-clock.ts';
 
 export interface XmlRpcTransportOptions {
   url: string;
@@ -25,6 +26,8 @@ export interface XmlRpcTransportOptions {
   secret: string;
   timeoutMs: number;
   ca?: string | Buffer | Array<string | Buffer>;
+  /** Told the `Date` header of every answer (Odoo's clock, for the watermark). */
+  clock?: ServerClock;
 }
 
 interface XmlRpcFailure {
@@ -33,6 +36,13 @@ interface XmlRpcFailure {
   res?: http.IncomingMessage;
   body?: string;
   message?: string;
+}
+
+/** The `xmlrpc` package's hook for answer headers (not in its types). */
+interface HeaderProcessors {
+  headersProcessors: {
+    processors: Array<{ composeRequest(headers: http.OutgoingHttpHeaders): void; parseResponse(headers: http.IncomingHttpHeaders): void }>;
+  };
 }
 
 export class XmlRpcTransport implements Transport {
@@ -60,6 +70,14 @@ export class XmlRpcTransport implements Transport {
     // `agent` and `signal` are not in the package's types but pass through to http(s).request.
     const clientOptions = options as Parameters<typeof xmlrpc.createClient>[0];
     const client = this.secure ? xmlrpc.createSecureClient(clientOptions) : xmlrpc.createClient(clientOptions);
+    const clock = this.opts.clock;
+    if (clock) {
+      // The package hands every answer's headers to its processors (it keeps its cookie handling there).
+      (client as unknown as HeaderProcessors).headersProcessors.processors.push({
+        composeRequest: () => {},
+        parseResponse: (headers) => clock.observe(headers.date),
+      });
+    }
     const cleaned = cleanForWire(params, 'params') as unknown[];
     return new Promise((resolve, reject) => {
       let settled = false; // the package can call back twice (parse error, then socket error)

@@ -4,6 +4,7 @@
 // lines grow linearly with it (scale 1000 ≈ 1M lines), dimensions sub-linearly. Only the fields that carry
 // meaning are stored; `Db.value` derives the rest. Values for fields a version lacks are dropped on insert,
 // so the data follows each version's fields_get (detailed_type vs type+is_storable, pos_categ_id(s), ...).
+import { toOdooDatetime } from '../odoo/datetime.ts';
 import type { Db, Rec } from './store.ts';
 
 const DAY = 86_400_000;
@@ -12,7 +13,7 @@ export const DATA_EPOCH = Date.UTC(2026, 10, 24, 0, 0, 0);
 const SPAN = 730 * DAY;
 
 export function dt(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19).replace('T', ' ');
+  return toOdooDatetime(new Date(ms));
 }
 const d10 = (ms: number): string => dt(ms).slice(0, 10);
 const r2 = (x: number): number => Math.round(x * 100) / 100;

@@ -17,7 +17,7 @@
  *
  * Control (in-process methods, also `POST /__sim/<action>` with a JSON array of the arguments, answering
  * `{result}`): create(model, values) → id; write(model, ids, values, {writeDate?}); archive(model, ids);
- * unlink(model, ids); setQuantQuantity(id, qty) and mergeQuants(ids) (no write_date change, no tombstone);
+ * unlink(model, ids); stampAll(models?) (write_date = now on every record, as after a bulk import); setQuantQuantity(id, qty) and mergeQuants(ids) (no write_date change, no tombstone);
  * setClock(date) / advanceClock(ms) / now(); setLatency(ms); injectFault({kind, rate?, onCall?, times?,
  * method?, model?}) → id / clearFaults(id?); callCounts() keyed `model:method` (`common:authenticate`) /
  * resetCounts(); records(model) (raw truth), read(model, ids?, fields?) (Odoo shape); checksum().

@@ -22,6 +22,8 @@ export interface SimulatorOptions {
   db?: string;
   /** More users beside admin and demo; not admin = restricted like demo. Companies default to the head office. */
   users?: { login: string; password: string; apiKey?: string; admin?: boolean; companyIds?: number[] }[];
+  /** false: answers carry no `Date` header, as behind a proxy that strips it (default true, as Odoo). */
+  dateHeader?: boolean;
 }
 
 export interface Credentials {
@@ -240,6 +242,24 @@ export class Simulator {
     t.version++;
   }
 
+  /**
+   * Stamps every record of the models (all served models by default) with write_date = now, as a bulk
+   * import or a module upgrade leaves a database. Returns how many records were stamped.
+   */
+  stampAll(models?: string[]): number {
+    const stamp = dt(this.now().getTime());
+    let stamped = 0;
+    for (const model of models ?? this.models()) {
+      const t = this.tableOrThrow(model);
+      for (const r of t.records.values()) {
+        r.write_date = stamp;
+        stamped++;
+      }
+      t.version++;
+    }
+    return stamped;
+  }
+
   /** Changes a quant's quantity the way Odoo's stock moves do: raw SQL, write_date untouched. */
   setQuantQuantity(id: number, quantity: number): void {
     const r = this.tableOrThrow('stock.quant').records.get(id);
@@ -297,6 +317,10 @@ export class Simulator {
   // ---- HTTP ---------------------------------------------------------------------------------------------
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    // Odoo's HTTP server (werkzeug, or the proxy before it) dates every answer with its own clock: here the
+    // simulated one, so a moved clock shows in the header as it does in write_date.
+    if (this.opts.dateHeader === false) res.sendDate = false;
+    else res.setHeader('Date', this.now().toUTCString());
     try {
       const chunks: Buffer[] = [];
       for await (const c of req) chunks.push(c as Buffer);
@@ -521,7 +545,7 @@ export class Simulator {
       res.writeHead(status, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify(payload, (_k, v: unknown) => (v instanceof PyFloat ? v.value : v)));
     };
-    const allowed = ['create', 'write', 'archive', 'unlink', 'setQuantQuantity', 'mergeQuants', 'setClock', 'advanceClock', 'setLatency', 'injectFault', 'clearFaults', 'callCounts', 'resetCounts', 'records', 'read', 'checksum', 'now', 'models', 'info'];
+    const allowed = ['create', 'write', 'archive', 'unlink', 'setQuantQuantity', 'mergeQuants', 'stampAll', 'setClock', 'advanceClock', 'setLatency', 'injectFault', 'clearFaults', 'callCounts', 'resetCounts', 'records', 'read', 'checksum', 'now', 'models', 'info'];
     if (!allowed.includes(action)) return send(404, { error: `unknown action ${action}` });
     try {
       const parsed: unknown = body.trim() === '' ? [] : JSON.parse(body);

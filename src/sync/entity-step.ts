@@ -31,10 +31,13 @@ import {
   type Domain,
   type RawRecord,
 } from '../odoo/index.ts';
-import { nextById, nextByWriteDate, writeDateStart, type WriteDateStepCursor } from '../odoo/keyset-step.ts';
+import { nextById, nextByWriteDate, type WriteDateStepCursor } from '../odoo/keyset-step.ts';
 import type { SyncContext } from './context.ts';
 import { AdaptiveBatchSize } from './batch-size.ts';
 import { upsertRows, type LoadCounts } from './load.ts';
+import { incrementalStart, nextWatermark, readIncrementalCursor, type IncrementalCursor } from './watermark.ts';
+import { odooDatetimeToIso } from '../odoo/datetime.ts';
+import { ServerClock } from '../odoo/server-clock.ts';
 
 export const stepPayload = z.object({ runId: z.number().int(), entity: z.string(), part: z.string().nullish() });
 export type StepPayload = z.infer<typeof stepPayload>;
@@ -55,8 +58,10 @@ const entityPlanSchema = z.object({
       source: z.string(),
       mode: z.enum(['full', 'incremental', 'snapshot', 'derived']),
       plan: z.custom<SourcePlan>(),
-      /** Full passes: Odoo's newest write_date before the pass began (the next incremental run starts there). */
+      /** Full passes: Odoo's newest write_date before the pass began (high_write_date, for lag). */
       fullHigh: z.string().nullish(),
+      /** Full passes: where the next incremental read starts (Odoo's clock at planning − LOOKBACK; see watermark.ts). */
+      nextWatermark: z.string().nullish(),
     }),
   ),
   /** Units of reading, each with its own cursor row (`key`) and job chain. */
@@ -74,6 +79,7 @@ const stepStateSchema = z.object({
 
 const watermarkSchema = z.object({
   high_write_date: z.string().nullable(),
+  resume_at: z.string().nullable(),
   cursor_run_id: z.number().nullable(),
   cursor: z.unknown().nullable(),
   version: z.number(),
@@ -188,16 +194,24 @@ async function readPart(ctx: SyncContext, runId: number, entity: Entity, plan: E
 
   const size = new AdaptiveBatchSize(ctx.settings.BATCH_SIZE, ctx.settings.BATCH_TARGET ?? 3000);
 
+  // An incremental read fixes its watermark with its first batch (watermark.ts); later jobs find it in the cursor.
+  const storedIncremental = current.mode === 'incremental' && !fresh ? readIncrementalCursor(watermark.cursor) : undefined;
+  let incrementalWatermark: string | null | undefined = storedIncremental?.nextWatermark;
+
   /** One read after `position`, as large as the server's recent answer times allow. */
   const readBatch = async (position: unknown): Promise<Batch> => {
     const batchSize = size.current;
     const asked = Date.now();
+    const sent = ServerClock.hostNow();
     const r =
       current.mode === 'incremental'
         ? await nextByWriteDate(ctx.odoo, model, (position as WriteDateStepCursor | null) ?? undefined, { ...options, batchSize })
         : await nextById(ctx.odoo, model, Number(position ?? 0), { ...options, batchSize, beforeId: part.range?.[1] });
     const ms = Date.now() - asked;
     size.observe(batchSize, ms);
+    if (current.mode === 'incremental' && incrementalWatermark === undefined) {
+      incrementalWatermark = nextWatermark(ctx.odoo.clock, sent, ctx.settings.LOOKBACK) ?? null;
+    }
     return { ...r, calls: 1, ms };
   };
 
@@ -207,7 +221,7 @@ async function readPart(ctx: SyncContext, runId: number, entity: Entity, plan: E
   // retry reads from the last committed cursor: nothing is lost or loaded twice.
   const started = Date.now();
   const initial = current.mode === 'incremental'
-    ? fresh ? writeDateStart(lookbackStart(watermark.high_write_date, ctx.settings.LOOKBACK)) : watermark.cursor
+    ? fresh ? incrementalStart(watermark, ctx.settings.LOOKBACK) : storedIncremental!.walk
     : fresh ? (part.range?.[0] ?? 0) : watermark.cursor;
   let held = watermark;
   let pending = readBatch(initial);
@@ -229,9 +243,12 @@ async function readPart(ctx: SyncContext, runId: number, entity: Entity, plan: E
       snapshotKeys = ids.map((id) => ({ odoo_id: id }));
     }
     const loading = Date.now();
+    const cursor: unknown = current.mode === 'incremental'
+      ? ({ walk: (batch.cursor as WriteDateStepCursor | undefined) ?? null, nextWatermark: incrementalWatermark ?? null } satisfies IncrementalCursor)
+      : batch.cursor ?? null;
     const committed = await commitStep(ctx.pool, {
-      ...base, watermark: held, rows, read: batch.records.length, calls, done: batch.done, cursor: batch.cursor ?? null,
-      snapshotKeys, continueAfter: last,
+      ...base, watermark: held, rows, read: batch.records.length, calls, done: batch.done, cursor,
+      snapshotKeys, continueAfter: last, lookbackMs: ctx.settings.LOOKBACK,
     });
     if (committed) {
       log.debug({ part: part.key, mode: current.mode, read: rows.length, ...committed.counts, readMs: batch.ms, loadMs: Date.now() - loading, done: batch.done }, 'batch loaded');
@@ -239,7 +256,7 @@ async function readPart(ctx: SyncContext, runId: number, entity: Entity, plan: E
     }
     if (!committed || last || !prefetched) return;
     // What the commit just stored: the next batch's compare-and-set expects it.
-    held = { ...held, version: held.version + 1, cursor_run_id: runId, cursor: batch.cursor ?? null };
+    held = { ...held, version: held.version + 1, cursor_run_id: runId, cursor };
     pending = prefetched;
   }
 }
@@ -284,28 +301,26 @@ async function planEntity(ctx: SyncContext, runId: number, entity: Entity, fullS
     warnings.push(...planned.plan.warnings);
     const key = source.source ?? '';
     const mode = await sourceMode(ctx.pool, entity, source, fullSync);
+    const domain = (source.domain ?? []) as Domain;
     if (mode !== 'full' && mode !== 'snapshot') {
       // Incremental runs skip the count: one call is their whole budget when nothing changed.
       sources.push({ source: key, mode, plan: planned.plan });
       parts.push({ key, source: key });
       continue;
     }
-    const domain = (source.domain ?? []) as Domain;
+    const planSent = ServerClock.hostNow();
     // Asked at once: on a distant Odoo each call is a round trip, and a run's first steps wait for them.
     const [count, newest] = await Promise.all([
       // Totals for progress come from Odoo, not guesses.
       ctx.odoo.searchCount(source.model, domain, session.context),
       // Where the next incremental run must start: Odoo's newest write_date before this pass began.
-      mode === 'full'
-        ? ctx.odoo.searchRead(source.model, {
-            domain: [...domain, ['write_date', '!=', false]] as Domain, fields: ['write_date'], order: 'write_date desc, id desc', limit: 1, context: session.context,
-          })
-        : Promise.resolve(undefined),
+      mode === 'full' ? newestWriteDateOf(ctx, source.model, domain, session.context) : Promise.resolve(undefined),
     ]);
     expected += count;
-    calls += newest ? 2 : 1;
-    const fullHigh = typeof newest?.[0]?.write_date === 'string' ? newest[0].write_date : null;
-    sources.push({ source: key, mode, plan: planned.plan, fullHigh });
+    calls += newest !== undefined ? 2 : 1;
+    const fullHigh = newest ?? null;
+    const next = mode === 'full' ? nextWatermark(ctx.odoo.clock, planSent, ctx.settings.LOOKBACK, fullHigh) : undefined;
+    sources.push({ source: key, mode, plan: planned.plan, fullHigh, nextWatermark: next });
     const ranges = mode === 'full' ? await idRanges(ctx, source.model, domain, count, session.context) : [];
     calls += ranges.length > 0 ? 2 : 0;
     if (ranges.length === 0) parts.push({ key, source: key });
@@ -321,6 +336,14 @@ async function planEntity(ctx: SyncContext, runId: number, entity: Entity, fullS
            status = 'running', started_at = coalesce(started_at, now()), calls = calls + ${calls}
      where run_id = ${runId} and entity = ${entity.table}`);
   return plan;
+}
+
+/** Odoo's newest write_date of a source (null when no record has one). */
+async function newestWriteDateOf(ctx: SyncContext, model: string, domain: Domain, context: Record<string, unknown>): Promise<string | null> {
+  const [newest] = await ctx.odoo.searchRead(model, {
+    domain: [...domain, ['write_date', '!=', false]] as Domain, fields: ['write_date'], order: 'write_date desc, id desc', limit: 1, context,
+  });
+  return typeof newest?.write_date === 'string' ? newest.write_date : null;
 }
 
 /**
@@ -358,19 +381,9 @@ async function sourceMode(pool: DatabasePool, entity: Entity, source: SourceSpec
 
 async function readWatermark(pool: DatabasePool, entity: string, source: string): Promise<Watermark> {
   const row = await pool.maybeOne(sql.type(watermarkSchema)`
-    select high_write_date, cursor_run_id, cursor, version
+    select high_write_date, resume_at, cursor_run_id, cursor, version
       from etl.watermark where entity = ${entity} and source = ${source}`);
-  return row ?? { high_write_date: null, cursor_run_id: null, cursor: null, version: 0 };
-}
-
-function lookbackStart(high: string | null, lookbackMs: number): string | undefined {
-  if (!high) return undefined;
-  return new Date(Date.parse(high) - lookbackMs).toISOString().slice(0, 19).replace('T', ' ');
-}
-
-/** Odoo's `YYYY-MM-DD HH:MM:SS` (UTC) as ISO-8601. */
-function odooDatetimeToIso(value: string): string {
-  return `${value.slice(0, 10)}T${value.slice(11, 19)}Z`;
+  return row ?? { high_write_date: null, resume_at: null, cursor_run_id: null, cursor: null, version: 0 };
 }
 
 interface StepCommit {
@@ -391,6 +404,8 @@ interface StepCommit {
   snapshotKeys?: Array<Record<string, unknown>>;
   /** False when the job goes on with the next batch itself: enqueue no continuation for an unfinished part. */
   continueAfter?: boolean;
+  /** LOOKBACK, for the watermark of a server that sends no Date header (watermark.ts). */
+  lookbackMs?: number;
 }
 
 class LostRace extends Error {}
@@ -436,7 +451,13 @@ async function commitStep(pool: DatabasePool, c: StepCommit): Promise<Committed 
                version = version + 1,
                updated_at = now(),
                high_write_date = case when ${c.mode === 'incremental'} then greatest(high_write_date, ${maxWriteDate}::timestamptz)
-                                      else high_write_date end
+                                      else high_write_date end,
+               -- A finished incremental read moves the watermark to Odoo's clock at its first batch − LOOKBACK, or
+               -- without a clock reading to the newest write_date loaded − LOOKBACK (watermark.ts).
+               resume_at = case when ${c.mode === 'incremental' && c.done} then greatest(resume_at, coalesce(
+                                  ${incrementalWatermarkIso(c)}::timestamptz,
+                                  greatest(high_write_date, ${maxWriteDate}::timestamptz) - make_interval(secs => ${(c.lookbackMs ?? 0) / 1000})))
+                                else resume_at end
          where entity = ${table} and source = ${c.part.key}`);
       const totals = await tx.maybeOne(sql.type(entityTotalsSchema)`
         update etl.run_entity
@@ -464,6 +485,7 @@ async function commitStep(pool: DatabasePool, c: StepCommit): Promise<Committed 
         await tx.query(sql.unsafe`
           update etl.watermark
              set high_write_date = greatest(high_write_date, ${fullHigh ? odooDatetimeToIso(fullHigh) : null}::timestamptz),
+                 resume_at = greatest(resume_at, ${fullPassWatermarkIso(c)}::timestamptz),
                  full_done_at = now(), cursor_run_id = ${c.runId}, version = version + 1, updated_at = now()
            where entity = ${table} and source = ${c.part.source}`);
         const ranges = sourceParts.filter((p) => p.key !== p.source).map((p) => p.key);
@@ -482,6 +504,18 @@ async function commitStep(pool: DatabasePool, c: StepCommit): Promise<Committed 
     if (error instanceof LostRace) return false; // another job already committed this batch; it also queued the next
     throw error;
   }
+}
+
+/** The watermark a finished full pass moves its source to, as ISO-8601 (null: it stays). */
+function fullPassWatermarkIso(c: StepCommit): string | null {
+  const next = c.plan.sources.find((s) => s.source === c.part.source)?.nextWatermark;
+  return next ? odooDatetimeToIso(next) : null;
+}
+
+/** The watermark an incremental read fixed with its first batch, as ISO-8601 (null: no clock reading). */
+function incrementalWatermarkIso(c: StepCommit): string | null {
+  const next = (c.cursor as IncrementalCursor | null)?.nextWatermark;
+  return next ? odooDatetimeToIso(next) : null;
 }
 
 /** Locks the entity's watermark row and checks nobody moved it since this step read it. */

@@ -30,11 +30,11 @@ describe('incremental sync', () => {
     const { sim, db } = harness;
     expect((await harness.sync({ full: true })).run.status).toBe('succeeded');
 
-    // Where each incremental entity will start reading: LOOKBACK before its high watermark (to the second).
+    // Where each incremental entity will start reading: its watermark (to the second), LOOKBACK before Odoo's clock at the full pass.
     const starts = new Map<string, string>();
-    for (const row of await db.pool.any(sql.type(z.object({ entity: z.string(), source: z.string(), high_write_date: z.string().nullable() }))`
-      select entity, source, high_write_date from etl.watermark`)) {
-      if (row.high_write_date) starts.set(`${row.entity}/${row.source}`, odooTime(row.high_write_date, LOOKBACK_MS));
+    for (const row of await db.pool.any(sql.type(z.object({ entity: z.string(), source: z.string(), resume_at: z.string().nullable() }))`
+      select entity, source, resume_at from etl.watermark`)) {
+      if (row.resume_at) starts.set(`${row.entity}/${row.source}`, odooTime(row.resume_at, 0));
     }
 
     sim.advanceClock(3_600_000);
@@ -56,7 +56,7 @@ describe('incremental sync', () => {
     const report = await harness.sync();
     expect(report.run.status).toBe('succeeded');
 
-    // Reads: per entity exactly the records at or after its start (the changes plus the lookback overlap).
+    // Reads: per entity exactly the records at or after its start (the changes plus the lookback window).
     for (const step of report.steps) {
       if (step.entity === 'heal_missing' || step.status !== 'succeeded' || step.mode !== 'incremental') continue;
       const entity = getEntity(step.entity);
