@@ -197,5 +197,5 @@ describe('dbt-sources', () => {
     expect(unwritable.code).toBe(1);
     // oclif wraps the message over ` ›   ` lines
     expect(unwritable.stderr.replace(/\s*\n\s*›\s*/g, ' ')).toContain(`--out ${path.join(out, 'x.yml')}: cannot write the file`);
-   }, 150_000); // four CLI starts, slow on a loaded machine
+  }, 150_000); // four CLI starts, slow on a loaded machine
 });
