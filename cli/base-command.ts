@@ -12,7 +12,7 @@ import { assertMigrated } from '../src/db/schema-check.ts';
 import { openTargetDatabase, type TargetDatabase } from '../src/db/target.ts';
 import { createSyncContext, odooClientFromSettings, type SyncContext } from '../src/sync/context.ts';
 import { resolveEntities, UnknownEntityError } from '../src/sync/run.ts';
-import { createLogger, type Logger } from '../src/log.ts';
+import { createLogger, LogFileError, type Logger } from '../src/log.ts';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
 
@@ -63,12 +63,17 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.args = args as Record<string, unknown>;
     this.requireSettings(this.requires ?? []);
     this.secrets = secretValues(this.settings);
-    this.logger = createLogger({
-      level: this.settings.LOG_LEVEL,
-      file: this.settings.LOG_FILE,
-      secrets: this.secrets,
-      consoleLevel: this.consoleLogLevel(),
-    });
+    try {
+      this.logger = createLogger({
+        level: this.settings.LOG_LEVEL,
+        file: this.settings.LOG_FILE,
+        secrets: this.secrets,
+        consoleLevel: this.consoleLogLevel(),
+      });
+    } catch (error) {
+      if (error instanceof LogFileError) this.error(error.message, { exit: 2 });
+      throw error;
+    }
   }
 
   /** Checks, now, settings groups that only some uses of the command need (exit 2 naming what is missing). */

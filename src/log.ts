@@ -1,14 +1,17 @@
 /**
  * The one logger: pino JSON lines by default, readable lines on a terminal (pino-pretty), to stderr so
  * that stdout stays for command output (`--json`). With LOG_FILE, JSON lines also go to that file,
- * rotated daily and at 50 MB, 14 files kept (pino-roll numbers the files: LOG_FILE=/var/log/odoo-etl/etl.log
- * writes etl.1.log, etl.2.log, ...; the highest number is the current one).
+ * rotated daily (local midnight) and at 50 MB as logrotate does: LOG_FILE=/var/log/odoo-etl/etl.log is always
+ * the current file, the rotated ones are etl.log.1 (newest) … etl.log.14, so `tail -F` on the configured path
+ * follows the log across rotations (see log-file-stream.js).
  *
  * Secrets: known secret fields are redacted by path wherever they sit in a record, connection strings
  * lose their password in messages, and the values given as `secrets` (the CLI passes the configured
  * password and API key) are replaced in every message.
  */
+import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
 
 export type { Logger };
@@ -25,8 +28,35 @@ export const REDACT_PATHS = [
   '*.headers.Authorization',
 ];
 
-/** Rotation of LOG_FILE. */
-export const LOG_FILE_ROTATION = { frequency: 'daily', size: '50m', keep: 14 } as const;
+/** Rotation of LOG_FILE: when it reaches `size` (rotating-file-stream units: B, K, M, G) or at `interval`; `keep` rotated files. */
+export interface LogFileRotation {
+  size: string;
+  interval?: string;
+  keep: number;
+}
+
+export const LOG_FILE_ROTATION: LogFileRotation = { size: '50M', interval: '1d', keep: 14 };
+
+// Plain JavaScript beside this module: the transport's worker thread loads it by path.
+const LOG_FILE_STREAM = fileURLToPath(new URL('./log-file-stream.js', import.meta.url));
+
+/** LOG_FILE cannot be created or appended to. */
+export class LogFileError extends Error {
+  override name = 'LogFileError';
+}
+
+/**
+ * Creates LOG_FILE's folder and opens the file for appending, here in the calling thread: a failure inside
+ * the transport's worker thread could not be reported and would leave the process hanging at exit.
+ */
+function assertWritableLogFile(file: string): void {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.closeSync(fs.openSync(file, 'a'));
+  } catch (error) {
+    throw new LogFileError(`LOG_FILE ${file} cannot be written: ${(error as Error).message}`);
+  }
+}
 
 export interface LoggerOptions {
   level?: string;
@@ -34,6 +64,8 @@ export interface LoggerOptions {
   pretty?: boolean;
   /** Also write JSON lines to this file, rotated. */
   file?: string;
+  /** Rotation of `file`; LOG_FILE_ROTATION unless given (tests rotate at a tiny size). */
+  rotation?: LogFileRotation;
   /** Values to blank out of every message (passwords, API keys). */
   secrets?: string[];
   /** A stricter level for the console than for LOG_FILE (e.g. `warn` while live progress owns the terminal). */
@@ -88,17 +120,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   ];
   if (options.file) {
     const file = path.resolve(options.file);
-    targets.push({
-      target: 'pino-roll',
-      level,
-      options: {
-        file,
-        frequency: LOG_FILE_ROTATION.frequency,
-        size: LOG_FILE_ROTATION.size,
-        limit: { count: LOG_FILE_ROTATION.keep },
-        mkdir: true,
-      },
-    });
+    assertWritableLogFile(file);
+    targets.push({ target: LOG_FILE_STREAM, level, options: { file, ...(options.rotation ?? LOG_FILE_ROTATION) } });
   }
   // A plain destination (no worker thread) for the common case keeps short commands quick and lines ordered.
   if (!pretty && !options.file) return pino({ ...settings, level: consoleLevel }, pino.destination({ fd: 2, sync: true }));
