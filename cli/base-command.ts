@@ -7,7 +7,7 @@
  */
 import { Command, Flags, type Interfaces } from '@oclif/core';
 import { ConfigError, loadConfig, secretValues, type LoadOptions, type Settings, type SettingsInput } from '../src/config.ts';
-import { createDatabasePool, type DatabasePool, type PoolOptions } from '../src/db/pool.ts';
+import { createDatabasePool, guardsFromSettings, type DatabasePool, type PoolOptions } from '../src/db/pool.ts';
 import { assertMigrated } from '../src/db/schema-check.ts';
 import { openTargetDatabase, type TargetDatabase } from '../src/db/target.ts';
 import { createSyncContext, odooClientFromSettings, type SyncContext } from '../src/sync/context.ts';
@@ -88,7 +88,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   /** The target database with the odoo-etl schema in place, and a pool on it (closed when the command ends). */
   protected async openMigratedDatabase(poolOptions?: PoolOptions): Promise<{ target: TargetDatabase; pool: DatabasePool }> {
     const target = await this.openDatabase();
-    const pool = await createDatabasePool(target.url, poolOptions);
+    const pool = await createDatabasePool(target.url, { guards: guardsFromSettings(this.settings), ...poolOptions });
     this.onClose(() => pool.end());
     await assertMigrated(pool);
     return { target, pool };
