@@ -2,8 +2,8 @@
  * What every odoo-etl command shares: settings (environment, `.env`, flags), the logger, the target
  * database, and errors that end with a meaningful exit code and never print a secret.
  *
- * Exit codes: 0 success, 1 the work failed (an entity failed, a check failed), 2 bad configuration
- * or usage.
+ * Exit codes: 0 success, 1 the work failed (an entity failed, a check failed) or an unexpected
+ * error escaped (see process-guards.ts), 2 bad configuration or usage.
  */
 import { Command, Flags, type Interfaces } from '@oclif/core';
 import { ConfigError, loadConfig, secretValues, type LoadOptions, type Settings, type SettingsInput } from '../src/config.ts';
@@ -12,7 +12,8 @@ import { assertMigrated } from '../src/db/schema-check.ts';
 import { openTargetDatabase, type TargetDatabase } from '../src/db/target.ts';
 import { createSyncContext, odooClientFromSettings, type SyncContext } from '../src/sync/context.ts';
 import { resolveEntities, UnknownEntityError } from '../src/sync/run.ts';
-import { createLogger, type Logger } from '../src/log.ts';
+import { createLogger, scrubError, scrubText, type Logger } from '../src/log.ts';
+import { installProcessGuards } from '../src/process-guards.ts';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
 
@@ -69,6 +70,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       secrets: this.secrets,
       consoleLevel: this.consoleLogLevel(),
     });
+    installProcessGuards({ logger: this.logger });
   }
 
   /** Checks, now, settings groups that only some uses of the command need (exit 2 naming what is missing). */
@@ -123,7 +125,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   protected override async catch(error: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
-    error.message = this.scrub(error.message);
+    // The stack too: oclif prints it with DEBUG=*, and it still holds the message as it was when thrown.
+    scrubError(error, this.secrets);
     if (error instanceof ConfigError) return super.catch(Object.assign(error, { oclif: { exit: 2 } }));
     return super.catch(error);
   }
@@ -142,8 +145,6 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** Removes any secret value from a text before it is shown. */
   protected scrub(text: string): string {
-    let result = text;
-    for (const secret of this.secrets) result = result.split(secret).join('***');
-    return result.replace(/(postgres(?:ql)?:\/\/[^:/@\s]+):[^@\s]*@/g, '$1:***@');
+    return scrubText(text, this.secrets);
   }
 }

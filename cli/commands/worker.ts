@@ -51,7 +51,7 @@ export default class Worker extends BaseCommand<typeof Worker> {
     );
     const stop = (signal: string) => {
       this.logger.info({ signal }, 'stopping: finishing the jobs in progress');
-      void worker.stop();
+      worker.stop().catch((error: unknown) => this.logger.error({ err: error }, 'stopping the worker failed'));
     };
     onShutdownSignal(stop);
     await worker.promise;
