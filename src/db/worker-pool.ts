@@ -28,9 +28,11 @@ export function createWorkerPgPool(connectionString: string, guards: DatabaseGua
   });
   // pg emits these on clients that fail while idle in the pool (e.g. a server restart): without a listener
   // the process would die; pg has removed the client already.
-  pool.on('error', (error) => logger.warn({ err: error }, 'database connection lost (idle worker connection); reconnecting on next use'));
+  // Message and code only: pg hangs the whole client object on these errors.
+  const brief = (error: Error & { code?: string }) => ({ error: { message: error.message, code: error.code } });
+  pool.on('error', (error) => logger.warn(brief(error), 'database connection lost (idle worker connection); reconnecting on next use'));
   pool.on('connect', (client) => {
-    client.on('error', (error) => logger.debug({ err: error }, 'database connection lost (worker connection in use)'));
+    client.on('error', (error) => logger.debug(brief(error), 'database connection lost (worker connection in use)'));
   });
   return pool;
 }

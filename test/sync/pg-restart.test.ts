@@ -3,7 +3,7 @@
  * runs. This file has its own embedded cluster, since the shared test server must not restart under
  * the other files.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,6 +26,7 @@ describe('PostgreSQL restart mid-sync', () => {
   let pool: DatabasePool;
   let sim: Simulator;
   let odoo: OdooClient;
+  const children: ChildProcess[] = [];
 
   beforeAll(async () => {
     // A folder the `postgres` OS user can enter (mkdtemp makes 0700 folders).
@@ -39,6 +40,7 @@ describe('PostgreSQL restart mid-sync', () => {
   });
 
   afterAll(async () => {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
     odoo?.close();
     await pool?.end();
     await sim?.close();
@@ -46,7 +48,7 @@ describe('PostgreSQL restart mid-sync', () => {
     if (home) fs.rmSync(home, { recursive: true, force: true });
   });
 
-  it('`sync --full` survives a fast restart of the database after N committed batches and ends identical to a clean sync', async () => {
+  it('`sync --full` and a `worker` beside it survive a fast restart of the database after N committed batches; the run ends identical to a clean sync', async () => {
     const env = {
       ...process.env,
       DATABASE_URL: server.url,
@@ -58,7 +60,14 @@ describe('PostgreSQL restart mid-sync', () => {
       WORKER_CONCURRENCY: '4',
       LOG_LEVEL: 'error',
     };
+    // A long-running worker helps with the run, as in production; `sync` processes it too.
+    const worker = spawn(process.execPath, [bin, 'worker', '--no-schedule'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    children.push(worker);
+    let workerOutput = '';
+    worker.stderr.on('data', (chunk: Buffer) => (workerOutput += chunk.toString()));
+    const workerExited = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
     const child = spawn(process.execPath, [bin, 'sync', '--full', '--quiet'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -85,7 +94,11 @@ describe('PostgreSQL restart mid-sync', () => {
     server = await startEmbeddedPostgres({ home, port, fast: true, database: DATABASE });
 
     const code = await exited;
-    expect(code, output).toBe(0);
+    expect(code, output.slice(-4000)).toBe(0);
+    // The worker is still up after the restart, and stops cleanly when told to.
+    expect(worker.exitCode, workerOutput.slice(-4000)).toBeNull();
+    worker.kill('SIGTERM');
+    expect(await workerExited, workerOutput.slice(-4000)).toBe(0);
     const runs = await pool.any(sql.type(z.object({ id: z.number(), status: z.string() }))`select id, status from etl.run order by id`);
     expect(runs).toEqual([{ id: 1, status: 'succeeded' }]);
     expect(await batches(), 'the run went on after the restart').toBeGreaterThan(restartedAt);
