@@ -2,17 +2,18 @@
  * What every odoo-etl command shares: settings (environment, `.env`, flags), the logger, the target
  * database, and errors that end with a meaningful exit code and never print a secret.
  *
- * Exit codes: 0 success, 1 the work failed (an entity failed, a check failed), 2 bad configuration
- * or usage.
+ * Exit codes: 0 success, 1 the work failed (an entity failed, a check failed) or an unexpected
+ * error escaped (see process-guards.ts), 2 bad configuration or usage.
  */
 import { Command, Flags, type Interfaces } from '@oclif/core';
 import { ConfigError, loadConfig, secretValues, type LoadOptions, type Settings, type SettingsInput } from '../src/config.ts';
-import { createDatabasePool, type DatabasePool, type PoolOptions } from '../src/db/pool.ts';
+import { createDatabasePool, guardsFromSettings, type DatabasePool, type PoolOptions } from '../src/db/pool.ts';
 import { assertMigrated } from '../src/db/schema-check.ts';
 import { openTargetDatabase, type TargetDatabase } from '../src/db/target.ts';
 import { createSyncContext, odooClientFromSettings, type SyncContext } from '../src/sync/context.ts';
 import { resolveEntities, UnknownEntityError } from '../src/sync/run.ts';
-import { createLogger, LogFileError, type Logger } from '../src/log.ts';
+import { createLogger, LogFileError, scrubError, scrubText, type Logger } from '../src/log.ts';
+import { installProcessGuards } from '../src/process-guards.ts';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
 
@@ -74,6 +75,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       if (error instanceof LogFileError) this.error(error.message, { exit: 2 });
       throw error;
     }
+    installProcessGuards({ logger: this.logger });
   }
 
   /** Checks, now, settings groups that only some uses of the command need (exit 2 naming what is missing). */
@@ -93,7 +95,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   /** The target database with the odoo-etl schema in place, and a pool on it (closed when the command ends). */
   protected async openMigratedDatabase(poolOptions?: PoolOptions): Promise<{ target: TargetDatabase; pool: DatabasePool }> {
     const target = await this.openDatabase();
-    const pool = await createDatabasePool(target.url, poolOptions);
+    const pool = await createDatabasePool(target.url, { guards: guardsFromSettings(this.settings), ...poolOptions });
     this.onClose(() => pool.end());
     await assertMigrated(pool);
     return { target, pool };
@@ -128,7 +130,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   protected override async catch(error: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
-    error.message = this.scrub(error.message);
+    // The stack too: oclif prints it with DEBUG=*, and it still holds the message as it was when thrown.
+    scrubError(error, this.secrets);
     if (error instanceof ConfigError) return super.catch(Object.assign(error, { oclif: { exit: 2 } }));
     return super.catch(error);
   }
@@ -147,8 +150,6 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** Removes any secret value from a text before it is shown. */
   protected scrub(text: string): string {
-    let result = text;
-    for (const secret of this.secrets) result = result.split(secret).join('***');
-    return result.replace(/(postgres(?:ql)?:\/\/[^:/@\s]+):[^@\s]*@/g, '$1:***@');
+    return scrubText(text, this.secrets);
   }
 }

@@ -74,6 +74,9 @@ export const settingsSchema = z.object({
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   ODOO_ETL_HOME: z.string().trim().min(1).default('.odoo-etl'),
   EMBEDDED_PG_PORT: positiveInt(0, 65535).default(0),
+  /** Server-side guards on every connection, so a stuck statement or transaction cannot hold locks forever (0: off). */
+  DB_STATEMENT_TIMEOUT: duration.default('15m'),
+  DB_IDLE_IN_TRANSACTION_TIMEOUT: duration.default('1m'),
 
   ODOO_URL: url(['http:', 'https:']).optional(),
   ODOO_DB: z.string().trim().min(1).optional(),

@@ -7,7 +7,7 @@
  *
  * Secrets: known secret fields are redacted by path wherever they sit in a record, connection strings
  * lose their password in messages, and the values given as `secrets` (the CLI passes the configured
- * password and API key) are replaced in every message.
+ * password and API key) are replaced in every message and in logged errors' stacks and causes.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -87,6 +87,21 @@ export function scrubText(text: string, secrets: readonly string[] = []): string
   return result;
 }
 
+/**
+ * Scrubs an error in place, with what is printed of it besides the message: the stack (written when the
+ * error was made, so it still holds the message as it was then), and the errors it wraps (`cause`,
+ * AggregateError's `errors`), to any depth.
+ */
+export function scrubError<T>(error: T, secrets: readonly string[] = [], seen = new Set<unknown>()): T {
+  if (!(error instanceof Error) || seen.has(error)) return error;
+  seen.add(error);
+  error.message = scrubText(error.message, secrets);
+  if (typeof error.stack === 'string') error.stack = scrubText(error.stack, secrets);
+  if (error.cause !== undefined) scrubError(error.cause, secrets, seen);
+  if (error instanceof AggregateError) for (const inner of error.errors) scrubError(inner, secrets, seen);
+  return error;
+}
+
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? 'info';
   const pretty = options.pretty ?? Boolean(process.stderr.isTTY);
@@ -101,10 +116,11 @@ export function createLogger(options: LoggerOptions = {}): Logger {
           this,
           args.map((arg) => {
             if (typeof arg === 'string') return scrubText(arg, secrets);
-            if (arg instanceof Error) return Object.assign(arg, { message: scrubText(arg.message, secrets) });
-            if (arg && typeof arg === 'object' && 'err' in arg && (arg as { err: unknown }).err instanceof Error) {
-              const err = (arg as { err: Error }).err;
-              err.message = scrubText(err.message, secrets);
+            if (arg instanceof Error) return scrubError(arg, secrets);
+            if (arg && typeof arg === 'object') {
+              // `err` is pino's key; graphile-worker's log lines carry theirs as `error`.
+              if ('err' in arg) scrubError((arg as { err: unknown }).err, secrets);
+              if ('error' in arg) scrubError((arg as { error: unknown }).error, secrets);
             }
             return arg;
           }) as Parameters<typeof method>,

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.ts';
+import { guardsFromSettings } from '../../src/db/pool.ts';
 import { followRun } from '../../src/sync/follow.ts';
 import { startRun } from '../../src/sync/run.ts';
 import type { RunReport } from '../../src/sync/run-report.ts';
@@ -83,6 +84,7 @@ export default class Sync extends BaseCommand<typeof Sync> {
       context,
       runId: run.runId,
       concurrency: this.settings.WORKER_CONCURRENCY,
+      guards: guardsFromSettings(this.settings),
       onProgress: (r) => progress.update(r),
     });
     progress.finish(report);

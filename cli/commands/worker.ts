@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.ts';
+import { guardsFromSettings } from '../../src/db/pool.ts';
 import { startWorker } from '../../src/worker/runner.ts';
 import { onShutdownSignal } from '../../src/worker/signals.ts';
 
@@ -38,6 +39,7 @@ export default class Worker extends BaseCommand<typeof Worker> {
       concurrency: this.settings.WORKER_CONCURRENCY,
       schedule: this.flags.schedule ? { sync: this.settings.SYNC_SCHEDULE, reconcile: this.settings.RECONCILE_SCHEDULE } : undefined,
       staleAfterMs: this.settings.WORKER_STALE_AFTER,
+      guards: guardsFromSettings(this.settings),
     });
     this.logger.info(
       {
@@ -49,7 +51,7 @@ export default class Worker extends BaseCommand<typeof Worker> {
     );
     const stop = (signal: string) => {
       this.logger.info({ signal }, 'stopping: finishing the jobs in progress');
-      void worker.stop();
+      worker.stop().catch((error: unknown) => this.logger.error({ err: error }, 'stopping the worker failed'));
     };
     onShutdownSignal(stop);
     await worker.promise;

@@ -32,15 +32,14 @@ begin
 end
 $fn$;
 
--- Delete reconcile: p_ids is Odoo's whole id set for one source of the table (p_source: the source column's
--- value, e.g. 'pos', or null for single-model tables). Rows of that source whose odoo_id is not in it get
--- deleted_at; rows whose id is back lose it. p_synced_before protects rows loaded after the ids were read.
-create or replace function etl.reconcile_deleted(p_table regclass, p_source text, p_ids integer[], p_synced_before timestamptz default null)
-returns table (deleted integer, restored integer)
-language plpgsql as $fn$
+-- Delete reconcile, which rows of a table the reconcile judges: those of one source of the table (p_source:
+-- the source column's value, e.g. 'pos', or null for single-model tables). Returns the filter on alias t
+-- with p_placeholder ($n) standing for p_source.
+create or replace function etl.reconcile_source_filter(p_table regclass, p_source text, p_placeholder text)
+returns text
+language plpgsql stable as $fn$
 declare
   v_source_column text;
-  v_filter text := '';
 begin
   select e.source_column into v_source_column
   from etl.entity e join pg_class c on c.relname = e.table_name
@@ -49,10 +48,23 @@ begin
     if p_source is null then
       raise exception 'etl.reconcile_deleted: table % needs a source (a value of its % column)', p_table, v_source_column;
     end if;
-    v_filter := format(' and t.%I = $2', v_source_column);
+    return format(' and t.%I = %s', v_source_column, p_placeholder);
   elsif p_source is not null then
     raise exception 'etl.reconcile_deleted: table % has a single source; pass null, not %', p_table, p_source;
   end if;
+  return '';
+end
+$fn$;
+
+-- Delete reconcile: p_ids is Odoo's whole id set for one source of the table. Rows of that source whose
+-- odoo_id is not in it get deleted_at; rows whose id is back lose it. p_synced_before protects rows loaded
+-- after the ids were read.
+create or replace function etl.reconcile_deleted(p_table regclass, p_source text, p_ids integer[], p_synced_before timestamptz default null)
+returns table (deleted integer, restored integer)
+language plpgsql as $fn$
+declare
+  v_filter text := etl.reconcile_source_filter(p_table, p_source, '$2');
+begin
   return query execute format(
     'with ids as materialized (select distinct unnest($1) as id), '
     'del as (update %s t set deleted_at = now() where t.deleted_at is null%s '
@@ -65,3 +77,23 @@ begin
 end
 $fn$;
 
+-- The same with the id set staged in a table (p_ids: a table with an `id integer` column, e.g. a temporary
+-- table filled chunk by chunk): what the reconcile uses, so that millions of ids never sit in one array,
+-- in the process's memory or in one query parameter.
+create or replace function etl.reconcile_deleted_staged(p_table regclass, p_source text, p_ids regclass, p_synced_before timestamptz default null)
+returns table (deleted integer, restored integer)
+language plpgsql as $fn$
+declare
+  v_filter text := etl.reconcile_source_filter(p_table, p_source, '$1');
+begin
+  return query execute format(
+    'with del as (update %s t set deleted_at = now() where t.deleted_at is null%s '
+    'and ($2::timestamptz is null or t.synced_at is null or t.synced_at < $2) '
+    'and not exists (select 1 from %s ids where ids.id = t.odoo_id) returning 1), '
+    'res as (update %s t set deleted_at = null where t.deleted_at is not null%s '
+    'and exists (select 1 from %s ids where ids.id = t.odoo_id) returning 1) '
+    'select (select count(*) from del)::int, (select count(*) from res)::int',
+    p_table, v_filter, p_ids, p_table, v_filter, p_ids)
+  using p_source, p_synced_before;
+end
+$fn$;

@@ -16,6 +16,7 @@
 --   miss_N   per parent table: keys the batch references that are not a real (non-inferred) parent row
 --            (for a self-reference, rows of the batch itself count as present)
 --   inf_N    the inferred members: key only, inferred = true, so the real foreign key holds
+--            (inf_N, md and up write in key order: concurrent parts lock shared rows in one order, no deadlock)
 --   md       one missing_data row per referencing row and column; re-seeing bumps last_seen/times_seen
 --   up       insert new rows; update rows whose values changed, that were inferred or soft-deleted, unless
 --            the stored write_date is newer than the incoming one; leave the rest untouched
@@ -159,28 +160,33 @@ begin
       (select string_agg(format('p.%I = x.%I', p, p), ' and ') from unnest(v_fk.pcols) p),
       case when v_parent.rel = p_table then format(' and not exists (select 1 from src s where %s)',
         (select string_agg(format('s.%I = x.%I', p, p), ' and ') from unnest(v_fk.pcols) p)) else '' end);
+    -- In key order: two parts of a table inferring the same parents then take their locks in the same
+    -- order, so one waits for the other instead of both deadlocking.
     v_ctes := v_ctes || format(
-      'inf_%s as (insert into %s (%s, inferred, synced_at) select %s, true, now() from %I on conflict do nothing)',
+      'inf_%s as (insert into %s (%s, inferred, synced_at) select %s, true, now() from %I order by %s on conflict do nothing)',
       v_n, v_parent.rel,
       (select string_agg(format('%I', p), ', ') from unnest(v_fk.pcols) p),
       (select string_agg(format('%I', p), ', ') from unnest(v_fk.pcols) p),
-      v_miss);
+      v_miss,
+      (select string_agg(format('%I', p), ', ') from unnest(v_fk.pcols) p));
   end loop;
 
   if cardinality(v_md) > 0 then
     v_ctes := v_ctes || format(
       'md as (insert into public.missing_data as m (table_name, column_name, record_key, referenced_table, referenced_model, referenced_id, referenced_key) '
-      '%s on conflict on constraint missing_data_reference_key do update set last_seen = now(), times_seen = m.times_seen + 1, resolved_at = null)',
+      'select * from (%s) r order by 1, 2, 3, 4, 7 '
+      'on conflict on constraint missing_data_reference_key do update set last_seen = now(), times_seen = m.times_seen + 1, resolved_at = null)',
       array_to_string(v_md, ' union all '));
   end if;
 
   v_ctes := v_ctes || format(
-    'up as (insert into %s as t (%s, synced_at, inferred, deleted_at) select %s, now(), false, null from src s '
+    'up as (insert into %s as t (%s, synced_at, inferred, deleted_at) select %s, now(), false, null from src s order by %s '
     'on conflict (%s) do update set %s synced_at = excluded.synced_at, inferred = false, deleted_at = null '
     'where (t.inferred or t.deleted_at is not null or row(%s) is distinct from row(%s))%s returning (t.xmax = 0) as ins)',
     p_table,
     (select string_agg(format('%I', c), ', ') from unnest(v_data) c),
     (select string_agg(format('s.%I', c), ', ') from unnest(v_data) c),
+    (select string_agg(format('s.%I', k), ', ') from unnest(v_key) k),
     (select string_agg(format('%I', k), ', ') from unnest(v_key) k),
     coalesce((select string_agg(format('%I = excluded.%I', c, c), ', ') from unnest(v_cmp) c) || ',', ''),
     (select string_agg(format('t.%I', c), ', ') from unnest(v_cmp) c),

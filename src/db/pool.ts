@@ -24,17 +24,41 @@ const resultParser: Interceptor = {
   },
 };
 
+/**
+ * Server-side limits set on every connection of both pools (slonik's and graphile-worker's): a statement
+ * running longer than `statementTimeoutMs`, or a transaction left idle longer than
+ * `idleInTransactionTimeoutMs`, is ended by PostgreSQL itself, releasing its locks. 0 turns a guard off.
+ * The defaults are far above the longest legitimate statement (a 50,000-row upsert, a reconcile's update).
+ */
+export interface DatabaseGuards {
+  statementTimeoutMs: number;
+  idleInTransactionTimeoutMs: number;
+}
+
+export const DEFAULT_GUARDS: DatabaseGuards = { statementTimeoutMs: 15 * 60_000, idleInTransactionTimeoutMs: 60_000 };
+
+/** The guards of the settings (DB_STATEMENT_TIMEOUT, DB_IDLE_IN_TRANSACTION_TIMEOUT). */
+export function guardsFromSettings(settings: { DB_STATEMENT_TIMEOUT?: number; DB_IDLE_IN_TRANSACTION_TIMEOUT?: number }): DatabaseGuards {
+  return {
+    statementTimeoutMs: settings.DB_STATEMENT_TIMEOUT ?? DEFAULT_GUARDS.statementTimeoutMs,
+    idleInTransactionTimeoutMs: settings.DB_IDLE_IN_TRANSACTION_TIMEOUT ?? DEFAULT_GUARDS.idleInTransactionTimeoutMs,
+  };
+}
+
 export interface PoolOptions {
   maximumPoolSize?: number;
-  statementTimeoutMs?: number | 'DISABLE_TIMEOUT';
+  guards?: DatabaseGuards;
 }
 
 export function createDatabasePool(connectionString: string, options: PoolOptions = {}): Promise<DatabasePool> {
+  const guards = options.guards ?? DEFAULT_GUARDS;
   return createPool(connectionString, {
     typeParsers,
     interceptors: [resultParser],
     maximumPoolSize: options.maximumPoolSize ?? 10,
-    statementTimeout: options.statementTimeoutMs ?? 'DISABLE_TIMEOUT',
+    // Sent as startup parameters of each connection (slonik would turn 0 into 1 ms: 0 means off here).
+    statementTimeout: guards.statementTimeoutMs || 'DISABLE_TIMEOUT',
+    idleInTransactionSessionTimeout: guards.idleInTransactionTimeoutMs || 'DISABLE_TIMEOUT',
     idleTimeout: 5_000,
     // Slonik's default query logging goes through roarr; ours goes through pino.
     captureStackTrace: false,

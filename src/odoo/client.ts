@@ -228,7 +228,7 @@ class DefaultOdooClient implements OdooClient {
 
   close(): void {
     this.probe.close();
-    void this.transportPromise?.then((t) => t.close(), () => undefined);
+    this.transportPromise?.then((t) => t.close()).catch(() => undefined);
   }
 }
 

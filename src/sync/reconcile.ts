@@ -1,10 +1,13 @@
 /**
  * Delete reconciliation: Odoo leaves no tombstone, so for each incremental entity compare Odoo's id
  * set (`search` returns ids only: cheap, read in keyset chunks) with the table's, soft-delete rows whose
- * id is gone and revive rows whose id came back (etl.reconcile_deleted). Snapshot entities reconcile
- * themselves on every sync; derived ones have no ids.
+ * id is gone and revive rows whose id came back (etl.reconcile_deleted_staged). Snapshot entities
+ * reconcile themselves on every sync; derived ones have no ids.
+ *
+ * Memory stays bounded however many ids a source has: each chunk goes straight into a temporary table
+ * on one held connection (no transaction spans the Odoo calls), and the comparison runs in PostgreSQL.
  */
-import { sql } from 'slonik';
+import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import { getEntity } from '../entities/index.ts';
 import type { Domain } from '../odoo/index.ts';
@@ -12,6 +15,7 @@ import type { SyncContext } from './context.ts';
 import { resolveEntities } from './run.ts';
 
 const ID_CHUNK = 100_000;
+const STAGE = sql.identifier(['pg_temp', 'odoo_etl_reconcile_ids']);
 
 export interface ReconcileResult {
   entity: string;
@@ -37,24 +41,62 @@ export async function reconcileDeletions(ctx: SyncContext, options: { entities?:
       }
       // Rows loaded after this moment are not judged by an id set read before them.
       const startedAt = await ctx.pool.oneFirst(sql.type(z.object({ now: z.string() }))`select now() as now`);
-      const ids: number[] = [];
-      for (let last = 0; ; ) {
-        const chunk = await ctx.odoo.search(source.model, [...((source.domain ?? []) as Domain), ['id', '>', last]], {
-          order: 'id asc',
-          limit: ID_CHUNK,
-          context: session.context,
-        });
-        ids.push(...chunk);
-        if (chunk.length < ID_CHUNK) break;
-        last = chunk[chunk.length - 1]!;
-      }
-      const counts = await ctx.pool.one(sql.type(z.object({ deleted: z.number(), restored: z.number() }))`
-        select * from etl.reconcile_deleted(format('public.%I', ${table}::text)::regclass,
-                                            ${entity.sourceColumn ? (source.source ?? null) : null},
-                                            ${sql.array(ids, 'int4')}, ${startedAt}::timestamptz)`);
-      results.push({ ...base, status: 'done', odooIds: ids.length, ...counts });
+      const idChunks = async function* () {
+        for (let last = 0; ; ) {
+          const chunk = await ctx.odoo.search(source.model, [...((source.domain ?? []) as Domain), ['id', '>', last]], {
+            order: 'id asc',
+            limit: ID_CHUNK,
+            context: session.context,
+          });
+          if (chunk.length > 0) yield chunk;
+          if (chunk.length < ID_CHUNK) return;
+          last = chunk[chunk.length - 1]!;
+        }
+      };
+      const { odooIds, ...counts } = await reconcileIdChunks(ctx.pool, {
+        table,
+        source: entity.sourceColumn ? (source.source ?? null) : null,
+        idChunks: idChunks(),
+        syncedBefore: startedAt,
+      });
+      results.push({ ...base, status: 'done', odooIds, ...counts });
       if (counts.deleted > 0 || counts.restored > 0) ctx.logger.info({ ...base, ...counts }, 'reconciled deletions');
     }
   }
   return results;
+}
+
+export interface ReconcileIdChunksOptions {
+  table: string;
+  /** The source column's value for multi-source tables, null otherwise. */
+  source: string | null;
+  /** Odoo's id set, chunk by chunk (any order, duplicates allowed). */
+  idChunks: AsyncIterable<number[]>;
+  /** Rows synced at or after this moment are not soft-deleted (they were loaded after the ids were read). */
+  syncedBefore: string;
+}
+
+/** Stages the id chunks in a temporary table, then marks the table's rows against them. */
+export async function reconcileIdChunks(
+  pool: DatabasePool,
+  options: ReconcileIdChunksOptions,
+): Promise<{ odooIds: number; deleted: number; restored: number }> {
+  return pool.connect(async (connection) => {
+    await connection.query(sql.unsafe`drop table if exists ${STAGE}`);
+    await connection.query(sql.unsafe`create temporary table ${STAGE} (id integer primary key)`);
+    try {
+      for await (const chunk of options.idChunks) {
+        await connection.query(sql.unsafe`insert into ${STAGE} (id) select unnest(${sql.array(chunk, 'int4')}) on conflict do nothing`);
+      }
+      // Fresh statistics: the anti-join over millions of ids then hashes instead of probing row by row.
+      await connection.query(sql.unsafe`analyze ${STAGE}`);
+      const odooIds = await connection.oneFirst(sql.type(z.object({ n: z.number() }))`select count(*)::int as n from ${STAGE}`);
+      const counts = await connection.one(sql.type(z.object({ deleted: z.number(), restored: z.number() }))`
+        select * from etl.reconcile_deleted_staged(format('public.%I', ${options.table}::text)::regclass, ${options.source},
+                                                   'pg_temp.odoo_etl_reconcile_ids'::regclass, ${options.syncedBefore}::timestamptz)`);
+      return { odooIds, ...counts };
+    } finally {
+      await connection.query(sql.unsafe`drop table if exists ${STAGE}`);
+    }
+  });
 }

@@ -27,10 +27,12 @@ export class Heartbeat {
 
   add(workerId: string): void {
     this.workerIds.add(workerId);
-    void this.beat();
+    // Never left unhandled: a database that is away now gets the next tick's beat.
+    this.beat().catch((error: unknown) => this.logger.warn({ err: error }, 'heartbeat failed'));
   }
 
   start(): void {
+    // tick() catches and logs everything itself.
     void this.tick();
     this.timer = setInterval(() => void this.tick(), Math.max(200, Math.floor(this.staleAfterMs / 3)));
     this.timer.unref();

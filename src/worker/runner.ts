@@ -4,6 +4,8 @@
  */
 import { makeWorkerUtils, parseCronItems, run, type Runner, type WorkerUtils } from 'graphile-worker';
 import { toGraphileLogger } from '../db/migrate.ts';
+import { DEFAULT_GUARDS, type DatabaseGuards } from '../db/pool.ts';
+import { createWorkerPgPool } from '../db/worker-pool.ts';
 import type { SyncContext } from '../sync/context.ts';
 import { Heartbeat } from './heartbeat.ts';
 import { cronItems, type ScheduleSettings } from './schedule.ts';
@@ -28,23 +30,34 @@ export interface StartWorkerOptions {
   pollIntervalMs?: number;
   /** WORKER_STALE_AFTER: when a silent worker's jobs are freed for others. */
   staleAfterMs?: number;
+  /** Statement and idle-in-transaction timeouts of the worker's connections (DB_STATEMENT_TIMEOUT, ...). */
+  guards?: DatabaseGuards;
 }
 
 export async function startWorker(options: StartWorkerOptions): Promise<WorkerHandle> {
   const { context } = options;
   const taskList = makeTaskList(context);
   const logger = toGraphileLogger(context.logger.child({ component: 'worker' }));
-  const utils = await makeWorkerUtils({ connectionString: options.connectionString, logger });
+  // One pool of ours for the utils and the runner: it survives a database restart (see worker-pool.ts).
+  const pgPool = createWorkerPgPool(options.connectionString, options.guards ?? DEFAULT_GUARDS, context.logger, Math.max(10, options.concurrency + 2));
+  const utils = await makeWorkerUtils({ pgPool, logger }).catch(async (error: unknown) => {
+    await pgPool.end();
+    throw error;
+  });
   const heartbeat = new Heartbeat(context.pool, utils, Object.keys(taskList), context.logger, options.staleAfterMs ?? 60_000);
 
   const runner = await run({
-    connectionString: options.connectionString,
+    pgPool,
     concurrency: options.concurrency,
     taskList,
     parsedCronItems: options.schedule ? parseCronItems(cronItems(options.schedule)) : [],
     noHandleSignals: true,
     pollInterval: options.pollIntervalMs ?? 1000,
     logger,
+  }).catch(async (error: unknown) => {
+    await utils.release();
+    await pgPool.end();
+    throw error;
   });
   runner.events.on('worker:create', ({ worker }) => heartbeat.add(worker.workerId));
   heartbeat.start();
@@ -57,6 +70,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
       } finally {
         await heartbeat.stop();
         await utils.release();
+        await pgPool.end();
       }
     })());
   return { runner, utils, stop, promise: runner.promise };
