@@ -2,8 +2,6 @@
  * `odoo-etl migrate`: graphile-worker's schema first (our migrations may enqueue jobs), then the
  * committed graphile-migrate migrations of `migrations/`. Idempotent: a second run applies nothing.
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Logger as MigrateLogger } from '@graphile/logger';
 import { migrate } from 'graphile-migrate';
 // graphile-migrate keeps its pools alive for a while after use; release them so a command can end at once.
@@ -12,8 +10,9 @@ import { Logger as WorkerLogger, runMigrations } from 'graphile-worker';
 import pg from 'pg';
 import type { Logger } from '../log.ts';
 import { silentLogger } from '../log.ts';
+import { packagePath } from '../package-root.ts';
 
-export const MIGRATIONS_FOLDER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
+export const MIGRATIONS_FOLDER = packagePath('migrations');
 
 export interface MigrationResult {
   /** Committed migrations applied by this call, in order (file names such as `000001.sql`). */
