@@ -11,8 +11,11 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const fromSources = fs.existsSync(path.join(root, 'src', 'index.ts'));
 
 if (fromSources) {
-  const { register } = await import('tsx/esm/api');
-  register();
+  const tsx = await import('tsx/esm/api').catch(() => {
+    console.error('odoo-etl: this checkout runs its TypeScript sources through tsx, a development dependency: run `npm ci` (without --omit=dev), or install the package built by `npm pack`');
+    process.exit(1);
+  });
+  tsx.register();
   const { execute, Plugin } = await import('@oclif/core');
   const pjson = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
   const plugin = new Plugin({ root, isRoot: true, ignoreManifest: true, pjson: { ...pjson, oclif: { ...pjson.oclif, commands: './cli/commands' } } });
