@@ -5,8 +5,6 @@
  * afterAllMigrations actions, so a function lives in one reviewed file instead of a chain of migrations).
  * Idempotent: a second run applies no migration and leaves the functions as they are.
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Logger as MigrateLogger } from '@graphile/logger';
 import { migrate } from 'graphile-migrate';
 // graphile-migrate keeps its pools alive for a while after use; release them so a command can end at once.
@@ -15,8 +13,9 @@ import { Logger as WorkerLogger, runMigrations } from 'graphile-worker';
 import pg from 'pg';
 import type { Logger } from '../log.ts';
 import { silentLogger } from '../log.ts';
+import { packagePath } from '../package-root.ts';
 
-export const MIGRATIONS_FOLDER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
+export const MIGRATIONS_FOLDER = packagePath('migrations');
 
 /**
  * The SQL function files, in the order they are applied (later files may call earlier ones). Paths are

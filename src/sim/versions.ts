@@ -2,7 +2,7 @@
 // (see import-fixtures.ts).
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../package-root.ts';
 
 export const ODOO_VERSIONS = ['16.0', '17.0', '18.0', '19.0'] as const;
 export type OdooVersion = (typeof ODOO_VERSIONS)[number];
@@ -19,10 +19,11 @@ export interface FieldMeta {
 }
 export type ModelFields = Record<string, FieldMeta>;
 
-const here = path.dirname(fileURLToPath(import.meta.url));
+// Read from the package root: the compiled simulator (dist/src/sim/) uses the same files as the sources.
+const fieldsFolder = packagePath('src', 'sim', 'fields');
 
 export function loadVersionFile<T>(version: OdooVersion, file: string): T {
-  return JSON.parse(fs.readFileSync(path.join(here, 'fields', version, file), 'utf8')) as T;
+  return JSON.parse(fs.readFileSync(path.join(fieldsFolder, version, file), 'utf8')) as T;
 }
 
 /** Accepts `17`, `17.0`, `saas~17.0`-free spellings. */
