@@ -9,11 +9,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Logger as MigrateLogger } from '@graphile/logger';
 import { migrate } from 'graphile-migrate';
-// graphile-migrate keeps its pools alive for a while after use; release them so a command can end at once.
-import { clearAllPools } from 'graphile-migrate/dist/pgReal.js';
 import { Logger as WorkerLogger, runMigrations } from 'graphile-worker';
 import pg from 'pg';
 import type { Logger } from '../log.ts';
+import { releaseMigratePools } from './graphile-migrate-internals.ts';
 import { silentLogger } from '../log.ts';
 
 export const MIGRATIONS_FOLDER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
@@ -49,7 +48,7 @@ export async function migrateDatabase(connectionString: string, logger: Logger =
       true,
     );
   } finally {
-    clearAllPools();
+    releaseMigratePools();
   }
   const after = await appliedMigrations(connectionString);
   const applied = after.filter((name) => !before.includes(name));

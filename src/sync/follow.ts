@@ -14,12 +14,22 @@ export interface FollowOptions {
   /** Called with the run's state every poll (progress display). */
   onProgress?: (report: RunReport) => void;
   pollMs?: number;
+  /** WORKER_STALE_AFTER: jobs of workers silent this long (a killed `sync`) are freed and processed here. */
+  staleAfterMs?: number;
+  /** RUN_TIMEOUT, for the housekeeping this process does while it follows. */
+  runTimeoutMs?: number;
   /** Stops following (the run goes on in other workers, or in the next `sync`). */
   signal?: AbortSignal;
 }
 
 export async function followRun(options: FollowOptions): Promise<RunReport> {
-  const worker = await startWorker({ connectionString: options.connectionString, context: options.context, concurrency: options.concurrency });
+  const worker = await startWorker({
+    connectionString: options.connectionString,
+    context: options.context,
+    concurrency: options.concurrency,
+    staleAfterMs: options.staleAfterMs,
+    runTimeoutMs: options.runTimeoutMs,
+  });
   let crashed: unknown;
   worker.promise.catch((error: unknown) => {
     crashed = error;

@@ -28,6 +28,8 @@ export interface StartWorkerOptions {
   pollIntervalMs?: number;
   /** WORKER_STALE_AFTER: when a silent worker's jobs are freed for others. */
   staleAfterMs?: number;
+  /** RUN_TIMEOUT: when the housekeeping ends a run that is still going (default 6h). */
+  runTimeoutMs?: number;
 }
 
 export async function startWorker(options: StartWorkerOptions): Promise<WorkerHandle> {
@@ -35,7 +37,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
   const taskList = makeTaskList(context);
   const logger = toGraphileLogger(context.logger.child({ component: 'worker' }));
   const utils = await makeWorkerUtils({ connectionString: options.connectionString, logger });
-  const heartbeat = new Heartbeat(context.pool, utils, Object.keys(taskList), context.logger, options.staleAfterMs ?? 60_000);
+  const heartbeat = new Heartbeat(context.pool, utils, Object.keys(taskList), context.logger, options.staleAfterMs ?? 60_000, undefined, options.runTimeoutMs);
 
   const runner = await run({
     connectionString: options.connectionString,
