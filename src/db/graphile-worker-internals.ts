@@ -4,6 +4,8 @@
  * bookkeeping, so these queries depend on graphile-worker 0.18's schema: WORKER_INTERNALS lists the
  * tables and columns they use, and test/foundation/internals.test.ts fails when an upgrade changes them.
  */
+import { EventEmitter } from 'node:events';
+import type { WorkerEvents } from 'graphile-worker';
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 
@@ -25,6 +27,17 @@ export const WORKER_INTERNALS: Record<string, Record<string, string>> = {
 
 /** The public functions called with the ids found here (their signatures are checked by the same test). */
 export const WORKER_FUNCTIONS = ['complete_jobs(bigint[])', 'force_unlock_workers(text[])'];
+
+/**
+ * An `events` emitter for graphile-worker's `run()` that reports the id its jobs will be locked with
+ * (`locked_by`). In 0.18 that is the worker pool's id, not each worker's (`worker:create`): a heartbeat that
+ * vouches for worker ids vouches for nothing, and a live process's long jobs would be freed as dead.
+ */
+export function lockHolderEvents(onLockHolder: (id: string) => void): WorkerEvents {
+  const events = new EventEmitter() as WorkerEvents;
+  events.on('pool:create', ({ workerPool }) => onLockHolder(workerPool.id));
+  return events;
+}
 
 /**
  * Workers holding jobs of these tasks for longer than `staleAfterMs` whose heartbeat (etl.worker_heartbeat)

@@ -3,6 +3,7 @@
  * its cron schedules. Used by the long-running `worker` command and in-process by `sync`.
  */
 import { makeWorkerUtils, parseCronItems, run, type Runner, type WorkerUtils } from 'graphile-worker';
+import { lockHolderEvents } from '../db/graphile-worker-internals.ts';
 import { toGraphileLogger } from '../db/migrate.ts';
 import type { SyncContext } from '../sync/context.ts';
 import { Heartbeat } from './heartbeat.ts';
@@ -47,8 +48,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
     noHandleSignals: true,
     pollInterval: options.pollIntervalMs ?? 1000,
     logger,
+    // The heartbeat vouches for the id the jobs are locked with.
+    events: lockHolderEvents((id) => heartbeat.add(id)),
   });
-  runner.events.on('worker:create', ({ worker }) => heartbeat.add(worker.workerId));
   heartbeat.start();
 
   let stopped: Promise<void> | undefined;

@@ -7,8 +7,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'slonik';
 import { z } from 'zod';
-import { knownCrontabs, staleLockHolders, stepJobs, WORKER_FUNCTIONS, WORKER_INTERNALS } from '../../src/db/graphile-worker-internals.ts';
+import { run } from 'graphile-worker';
+import { knownCrontabs, lockHolderEvents, staleLockHolders, stepJobs, WORKER_FUNCTIONS, WORKER_INTERNALS } from '../../src/db/graphile-worker-internals.ts';
 import { MIGRATE_DEEP_IMPORT } from '../../src/db/graphile-migrate-internals.ts';
+import { toGraphileLogger } from '../../src/db/migrate.ts';
+import { silentLogger } from '../../src/log.ts';
 import { freshDatabase, type TestDatabase } from '../support/database.ts';
 
 describe('adapters over graphile-worker and graphile-migrate internals', () => {
@@ -47,6 +50,39 @@ describe('adapters over graphile-worker and graphile-migrate internals', () => {
     expect(jobs).toEqual([expect.objectContaining({ task: 'sync_entity', run_id: 7, entity: 'dim_jobs', part: null, attempts: 0, max_attempts: 6, locked_by: null })]);
     expect(await staleLockHolders(db.pool, ['sync_entity'], 60_000)).toEqual([]);
     expect(await knownCrontabs(db.pool)).toEqual([]);
+  });
+
+  it('a running job is locked with the id lockHolderEvents reports (what the heartbeat vouches for)', async () => {
+    const holders: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const runner = await run({
+      connectionString: db.url,
+      concurrency: 2,
+      noHandleSignals: true,
+      pollInterval: 100,
+      logger: toGraphileLogger(silentLogger),
+      taskList: {
+        hold: async () => {
+          started();
+          await held;
+        },
+      },
+      events: lockHolderEvents((id) => holders.push(id)),
+    });
+    try {
+      await db.pool.query(sql.unsafe`select graphile_worker.add_job('hold', json_build_object('runId', 8, 'entity', 'x'))`);
+      await running;
+      const lockedBy = await db.pool.oneFirst(sql.type(z.object({ locked_by: z.string().nullable() }))`
+        select locked_by from graphile_worker.jobs where task_identifier = 'hold'`);
+      expect(holders).toHaveLength(1);
+      expect(lockedBy).toBe(holders[0]);
+    } finally {
+      release();
+      await runner.stop();
+    }
   });
 
   it(`graphile-migrate's deep import ${MIGRATE_DEEP_IMPORT} resolves and exports clearAllPools`, async () => {

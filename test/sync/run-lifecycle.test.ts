@@ -75,7 +75,7 @@ describe('run lifecycle', () => {
     // Odoo answers nothing for long: the job is still in its first call when the worker is killed.
     h.sim.setLatency(120_000);
     const child = spawn(process.execPath, [bin, 'worker', '--no-schedule'], {
-      env: cliEnv(h, { WORKER_STALE_AFTER: '2s', ODOO_TIMEOUT: '300s' }),
+      env: cliEnv(h, { ODOO_TIMEOUT: '300s' }),
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     children.push(child);
@@ -254,21 +254,27 @@ describe('run lifecycle', () => {
     const h = harness;
     const { pool } = h.db;
     const entities = ['--entity', 'dim_customers', '--entity', 'dim_categories', '--entity', 'dim_products'];
-    const env = cliEnv(h, { WORKER_STALE_AFTER: '2s', BATCH_SIZE: '5' });
+    const env = cliEnv(h, { BATCH_SIZE: '5' });
     const first = spawn(process.execPath, [bin, 'sync', '--full', '--quiet', ...entities], { env, stdio: ['ignore', 'ignore', 'pipe'] });
     children.push(first);
-    const runId = await waitFor('the first sync to commit batches', async () => {
+    const runId = await waitFor('the first sync to commit batches while holding jobs', async () => {
       const row = await pool.maybeOne(sql.type(z.object({ run_id: z.number(), batches: z.number() }))`
         select run_id, sum(batches)::int as batches from etl.run_entity group by run_id order by run_id limit 1`);
-      return row && row.batches >= 2 ? row.run_id : undefined;
+      if (!row || row.batches < 2) return undefined;
+      const held = (await stepJobs(pool, { runIds: [row.run_id] })).filter((j) => j.locked_by !== null);
+      return held.length > 0 ? row.run_id : undefined;
     }, 120_000);
     first.kill('SIGKILL');
     await new Promise((resolve) => first.once('exit', resolve));
     expect((await getRunReport(pool, runId)).run.status).toBe('running');
+    // The dead process still holds jobs: the next sync frees them (its WORKER_STALE_AFTER is short) and goes on.
+    expect((await stepJobs(pool, { runIds: [runId] })).some((j) => j.locked_by !== null)).toBe(true);
 
-    const second = await runCli(['sync', '--full', ...entities], { ...env, PATH: process.env.PATH }, { timeoutMs: 180_000 });
+    const second = await runCli(['sync', '--full', ...entities], { ...env, WORKER_STALE_AFTER: '2s' }, { timeoutMs: 180_000 });
     expect(second.code, second.stderr).toBe(0);
-    expect(second.stdout).toMatch(new RegExp(`^attached to run ${runId}, started \\S+ \\S+ \\(.+ ago\\) by cli, interrupted`, 'm'));
+    expect(second.stdout).toMatch(
+      new RegExp(`^attached to run ${runId}, started \\S+ \\S+ \\(.+ ago\\) by cli, interrupted \\(last progress .+ ago; its jobs are held by a process that stopped: \\d+@\\S+ last seen .+ ago\\)`, 'm'),
+    );
     expect(second.stdout).toMatch(new RegExp(`run ${runId} succeeded`));
     // No second run: the interrupted one was finished.
     expect(await pool.oneFirst(sql.type(z.object({ n: z.number() }))`select count(*)::int as n from etl.run`)).toBe(1);
