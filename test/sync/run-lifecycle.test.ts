@@ -180,7 +180,7 @@ describe('run lifecycle', () => {
     expect(() => loadConfig({ env: { RUN_TIMEOUT: 'soon' }, envFile: '/nonexistent/.env' })).toThrow(/RUN_TIMEOUT "soon" is not a duration/);
   });
 
-  it('runs lists recent runs; runs cancel ends a running run at once, running jobs stop at their next batch, nothing after is committed', { timeout: 240_000 }, async () => {
+  it('runs lists recent runs; runs cancel ends a running run at once, running jobs stop at their next batch, nothing after is committed', { timeout: 420_000 }, async () => {
     harness = await startHarness({ sim: { version: '17.0', scale: 1, seed: 43, latencyMs: 150 }, settings: { BATCH_SIZE: 5 } });
     const h = harness;
     const { pool } = h.db;
@@ -234,7 +234,7 @@ describe('run lifecycle', () => {
 
     // The tables are free: the next run of them starts and completes.
     h.sim.setLatency(0);
-    const next = await h.sync({ entities: ['dim_customers', 'fact_sales_lines', 'dim_products'] });
+    const next = await h.sync({ entities: ['dim_customers', 'fact_sales_lines'] });
     expect(next.run.status).toBe('succeeded');
   });
 
@@ -249,7 +249,7 @@ describe('run lifecycle', () => {
     expect(await find(['dim_products'], true)).toBeUndefined();
   });
 
-  it('sync after a sync killed mid-run attaches to the interrupted run, says so, frees the dead process\'s jobs and finishes it', { timeout: 240_000 }, async () => {
+  it('sync after a sync killed mid-run attaches to the interrupted run, says so, frees the dead process\'s jobs and finishes it', { timeout: 360_000 }, async () => {
     harness = await startHarness({ sim: { version: '17.0', scale: 1, seed: 44, latencyMs: 40 } });
     const h = harness;
     const { pool } = h.db;
