@@ -1,5 +1,5 @@
 --! Previous: sha1:65c7bfe9ed1c8c4b5a3e79e0b373d5ec99c55dad
---! Hash: sha1:52b96325aeac923b8656dc45412a37889f4a1168
+--! Hash: sha1:e8e29f6d8de5d3965f160a587f49c168bcac7dd8
 --! Message: run lifecycle: cancelled runs, indexes for status, monitoring, retention and incremental readers
 
 -- Runs and steps can end `cancelled` (`odoo-etl runs cancel`): the run and the steps it had not finished.
@@ -22,6 +22,8 @@ create index if not exists run_entity_succeeded_idx on etl.run_entity (entity, f
 create index if not exists run_entity_failed_idx on etl.run_entity (finished_at desc) where status = 'failed';
 -- sql/monitoring/run-history.sql: the steps of the last day.
 create index if not exists run_entity_started_idx on etl.run_entity (started_at);
+-- Worker housekeeping, every heartbeat: the steps still open (few, whatever the history's size).
+create index if not exists run_entity_open_idx on etl.run_entity (run_id) where status in ('pending', 'queued', 'running');
 -- The retention task: finished runs older than RETENTION.
 create index if not exists run_finished_idx on etl.run (finished_at);
 -- `status` and sql/monitoring/open-missing.sql: open references per table; the retention task: resolved ones by age.
