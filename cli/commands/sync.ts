@@ -6,6 +6,7 @@ import { describeAttach, findRunToAttach } from '../../src/sync/attach.ts';
 import type { RunReport } from '../../src/sync/run-report.ts';
 import { createProgressRenderer, progressMode } from '../../src/ops/progress.ts';
 import { runSummaryLines } from '../../src/ops/summary.ts';
+import { formatTime } from '../../src/ops/format.ts';
 import { entityNames } from '../../src/entities/index.ts';
 
 export default class Sync extends BaseCommand<typeof Sync> {
@@ -75,7 +76,7 @@ export default class Sync extends BaseCommand<typeof Sync> {
     const staleAfterMs = this.settings.WORKER_STALE_AFTER;
     const running = await findRunToAttach(pool, { entities, full: this.flags.full, staleAfterMs });
     if (running && !context) {
-      this.log(`run ${running.runId} (started ${running.startedAt} by ${running.trigger}) is in progress and covers these entities: nothing queued`);
+      this.log(`run ${running.runId} (started ${formatTime(running.startedAt)} by ${running.trigger}) is in progress and covers these entities: nothing queued`);
       return { runId: running.runId, started: false, attached: false };
     }
     let runId: number;

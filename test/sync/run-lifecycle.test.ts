@@ -10,6 +10,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'slonik';
 import { z } from 'zod';
 import { loadConfig } from '../../src/config.ts';
+import { cancelRun } from '../../src/ops/runs.ts';
+import { getStatus } from '../../src/ops/status.ts';
 import { stepJobs } from '../../src/db/graphile-worker-internals.ts';
 import { findRunToAttach } from '../../src/sync/attach.ts';
 import { settleRuns } from '../../src/sync/housekeeping.ts';
@@ -236,6 +238,27 @@ describe('run lifecycle', () => {
     h.sim.setLatency(0);
     const next = await h.sync({ entities: ['dim_customers', 'fact_sales_lines'] });
     expect(next.run.status).toBe('succeeded');
+  });
+
+  it('a run cancelled before any job ran: run and steps end cancelled, its jobs leave the queue; status shows the run, and no table as failed', async () => {
+    harness = await startHarness();
+    const { pool } = harness.db;
+    const run = await startRun(pool, { entities: ['dim_categories', 'dim_products'], trigger: 'api' });
+    const result = await cancelRun(pool, run.runId, { by: 'ops@example' });
+    expect(result).toMatchObject({ runId: run.runId, cancelled: true, state: 'cancelled', reason: 'cancelled by ops@example', runningJobs: 0 });
+    expect(result.removedJobs).toBeGreaterThan(0);
+    expect(await stepJobs(pool, { runIds: [run.runId] })).toEqual([]);
+    const report = await getRunReport(pool, run.runId);
+    expect(report.run).toMatchObject({ status: 'cancelled', error: 'cancelled by ops@example' });
+    expect(new Set(report.steps.map((s) => s.status))).toEqual(new Set(['cancelled']));
+
+    const status = await getStatus(pool, { settings: loadConfig({ env: {}, envFile: '/nonexistent/.env' }), database: 'test' });
+    expect(status.lastRun).toMatchObject({ id: run.runId, status: 'cancelled', error: 'cancelled by ops@example' });
+    const categories = status.entities.find((e) => e.entity === 'dim_categories')!;
+    expect(categories.state).toBe('never');
+    expect(categories.lastRun).toBeNull();
+    expect(status.problems.join('\n')).not.toMatch(/failed/);
+    expect((await cancelRun(pool, run.runId)).cancelled).toBe(false);
   });
 
   it('a running run is attachable for the tables it covers (a full one for --full), not for others', async () => {
