@@ -99,6 +99,10 @@ export const settingsSchema = z.object({
   SYNC_SCHEDULE: z.string().trim().min(1).default('*/15 * * * *'),
   RECONCILE_SCHEDULE: z.string().trim().min(1).default('0 * * * *'),
   FRESHNESS: duration.default('1h'),
+  /** A run still going this long after it started ends failed, its unfinished steps with it (worker housekeeping). */
+  RUN_TIMEOUT: duration.default('6h'),
+  /** The daily prune deletes finished runs and resolved missing references older than this. */
+  RETENTION: duration.default('90d'),
   EXTRA_FIELDS: extraFields.optional(),
 
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

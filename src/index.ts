@@ -16,3 +16,6 @@ export { reconcileDeletions, type ReconcileResult } from './sync/reconcile.ts';
 export { getRunReport, type RunReport, type RunStep } from './sync/run-report.ts';
 export { startRun, resolveEntities, UnknownEntityError } from './sync/run.ts';
 export { startWorker } from './worker/runner.ts';
+export { listRuns, cancelRun, type RunSummary, type CancelResult } from './ops/runs.ts';
+export { pruneHistory, type PruneResult } from './ops/retention.ts';
+export { settleRuns, type HousekeepingResult } from './sync/housekeeping.ts';

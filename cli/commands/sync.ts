@@ -3,9 +3,11 @@ import { BaseCommand } from '../base-command.ts';
 import { guardsFromSettings } from '../../src/db/pool.ts';
 import { followRun } from '../../src/sync/follow.ts';
 import { startRun } from '../../src/sync/run.ts';
+import { describeAttach, findRunToAttach } from '../../src/sync/attach.ts';
 import type { RunReport } from '../../src/sync/run-report.ts';
 import { createProgressRenderer, progressMode } from '../../src/ops/progress.ts';
 import { runSummaryLines } from '../../src/ops/summary.ts';
+import { formatTime } from '../../src/ops/format.ts';
 import { entityNames } from '../../src/entities/index.ts';
 
 export default class Sync extends BaseCommand<typeof Sync> {
@@ -14,7 +16,15 @@ export default class Sync extends BaseCommand<typeof Sync> {
     'Enqueues a run of the given entities (all by default) in the job queue inside the target database and, unless ' +
     '--no-wait, processes it in this process until it ends, then prints a summary per entity. Incremental by default: ' +
     'each entity reads what changed since its watermark (minus the LOOKBACK window); --full re-reads everything. ' +
-    'Exit code 0 when every entity succeeded or was skipped, 1 when one failed, 2 for bad settings or flags.';
+    'When a run is already in progress (a `sync` that was interrupted, a scheduled run), `sync` attaches to it instead ' +
+    'of starting another: it processes that run\'s jobs here (freeing those of a dead process once it has been silent ' +
+    'for WORKER_STALE_AFTER) and shows its progress to the end. It attaches only to a run that covers every table asked ' +
+    'for (with --entity, a run of all tables covers it; with --full, only a full run does). A running run that covers ' +
+    'some of them but not all makes this one refuse (exit 1): a table is never synced by two runs at once; wait for ' +
+    'it, or end it with `odoo-etl runs cancel <id>`. With --no-wait, a covering run in progress means nothing is ' +
+    'queued (exit 0).\n\n' +
+    'Exit code 0 when every entity succeeded or was skipped, 1 when one failed or the run was cancelled or could not ' +
+    'start, 2 for bad settings or flags.';
   static override examples = [
     '<%= config.bin %> sync',
     '<%= config.bin %> sync --entity fact_stock',
@@ -46,7 +56,7 @@ export default class Sync extends BaseCommand<typeof Sync> {
     return { WORKER_CONCURRENCY: this.flags.concurrency, BATCH_SIZE: this.flags['batch-size'] };
   }
 
-  async run(): Promise<{ runId: number; started: boolean; reason?: string; report?: RunReport }> {
+  async run(): Promise<{ runId: number; started: boolean; attached?: boolean; reason?: string; report?: RunReport }> {
     const entities = this.entitiesFromFlags(this.flags.entity);
     if (this.flags.wait) this.requireSettings(['odoo']);
 
@@ -64,34 +74,48 @@ export default class Sync extends BaseCommand<typeof Sync> {
       });
     }
 
-    const run = await startRun(pool, { entities, full: this.flags.full, trigger: 'cli' });
-    if (!run.started) {
-      this.logToStderr(`run ${run.runId} not started: ${run.reason}`);
-      this.exit(1);
+    const staleAfterMs = this.settings.WORKER_STALE_AFTER;
+    const running = await findRunToAttach(pool, { entities, full: this.flags.full, staleAfterMs });
+    if (running && !context) {
+      this.log(`run ${running.runId} (started ${formatTime(running.startedAt)} by ${running.trigger}) is in progress and covers these entities: nothing queued`);
+      return { runId: running.runId, started: false, attached: false };
     }
-    if (!context) {
-      this.log(`run ${run.runId} queued (${entities.length} entities); a running \`odoo-etl worker\` will process it`);
-      return { runId: run.runId, started: true };
+    let runId: number;
+    if (running) {
+      runId = running.runId;
+      this.log(describeAttach(running, Date.now(), staleAfterMs));
+    } else {
+      const run = await startRun(pool, { entities, full: this.flags.full, trigger: 'cli' });
+      if (!run.started) {
+        this.logToStderr(`run ${run.runId} not started: ${run.reason} (see \`odoo-etl runs\`; \`odoo-etl runs cancel <id>\` ends a run)`);
+        this.exit(1);
+      }
+      runId = run.runId;
+      if (!context) {
+        this.log(`run ${run.runId} queued (${entities.length} entities); a running \`odoo-etl worker\` will process it`);
+        return { runId: run.runId, started: true };
+      }
+      this.log(`run ${run.runId}: ${this.flags.full ? 'full' : 'incremental'} sync of ${entities.length} entities from ${this.settings.ODOO_URL}`);
     }
-
-    this.log(`run ${run.runId}: ${this.flags.full ? 'full' : 'incremental'} sync of ${entities.length} entities from ${this.settings.ODOO_URL}`);
     const progress = createProgressRenderer({
       mode: progressMode({ json: this.jsonEnabled(), quiet: this.flags.quiet, isTTY: process.stdout.isTTY }),
       stream: process.stdout,
     });
     const report = await followRun({
       connectionString: target.url,
-      context,
-      runId: run.runId,
+      context: context!, // --no-wait returned above in both branches
+      runId,
       concurrency: this.settings.WORKER_CONCURRENCY,
       guards: guardsFromSettings(this.settings),
+      staleAfterMs,
+      runTimeoutMs: this.settings.RUN_TIMEOUT,
       onProgress: (r) => progress.update(r),
     });
     progress.finish(report);
     if (!this.jsonEnabled()) this.printSummary(report);
     // Not this.exit(1): under --json oclif would print a second JSON document (the exit error) after the result.
-    if (report.run.status === 'failed') process.exitCode = 1;
-    return { runId: run.runId, started: true, report };
+    if (report.run.status === 'failed' || report.run.status === 'cancelled') process.exitCode = 1;
+    return { runId, started: !running, attached: running !== undefined, report };
   }
 
   private printSummary(report: RunReport): void {

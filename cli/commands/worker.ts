@@ -37,9 +37,12 @@ export default class Worker extends BaseCommand<typeof Worker> {
       connectionString: target.url,
       context,
       concurrency: this.settings.WORKER_CONCURRENCY,
-      schedule: this.flags.schedule ? { sync: this.settings.SYNC_SCHEDULE, reconcile: this.settings.RECONCILE_SCHEDULE } : undefined,
+      schedule: this.flags.schedule
+        ? { sync: this.settings.SYNC_SCHEDULE, reconcile: this.settings.RECONCILE_SCHEDULE, retentionMs: this.settings.RETENTION }
+        : undefined,
       staleAfterMs: this.settings.WORKER_STALE_AFTER,
       guards: guardsFromSettings(this.settings),
+      runTimeoutMs: this.settings.RUN_TIMEOUT,
     });
     this.logger.info(
       {

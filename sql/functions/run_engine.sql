@@ -19,7 +19,7 @@ begin
 
   update etl.run_entity
      set status = p_status, error = p_error, finished_at = now()
-   where run_id = p_run_id and entity = p_entity and status not in ('succeeded', 'failed', 'skipped');
+   where run_id = p_run_id and entity = p_entity and status not in ('succeeded', 'failed', 'skipped', 'cancelled');
 
   -- Skip everything downstream of a failure (transitively); heal_missing still runs for the rest.
   if p_status = 'failed' then
@@ -49,7 +49,7 @@ begin
     v_queued := v_queued || v_step.entity;
   end loop;
 
-  select count(*) filter (where status not in ('succeeded', 'failed', 'skipped')),
+  select count(*) filter (where status not in ('succeeded', 'failed', 'skipped', 'cancelled')),
          count(*) filter (where status = 'failed')
     into v_open, v_failed
     from etl.run_entity where run_id = p_run_id;
@@ -127,4 +127,51 @@ begin
      from etl.run_entity e
     where e.run_id = v_run_id and e.depends_on = '{}';
   return v_run_id;
+end $$;
+
+-- Ends a run at once (`odoo-etl runs cancel`: 'cancelled'; RUN_TIMEOUT: 'failed'): its unfinished steps end with
+-- the same status and the reason, the run too. Returns false when the run was not running. A step whose row a
+-- batch commit holds at this instant is skipped here (no wait, so no deadlock with that commit's finish_step):
+-- that commit ends whole, the step's next commit finds the run ended and stops, and etl.settle_ended_runs()
+-- (worker housekeeping) gives the step the run's outcome. The caller removes the run's waiting jobs.
+create or replace function etl.end_run(p_run_id bigint, p_status text, p_reason text, p_by text default null)
+returns boolean language plpgsql as $$
+begin
+  if p_status not in ('cancelled', 'failed') then
+    raise exception 'etl.end_run: status must be cancelled or failed, not %', p_status;
+  end if;
+  perform 1 from etl.run where id = p_run_id and status = 'running' for update;
+  if not found then
+    return false;
+  end if;
+  update etl.run_entity e
+     set status = p_status, error = p_reason, finished_at = now()
+   where (e.run_id, e.entity) in (
+           select o.run_id, o.entity from etl.run_entity o
+            where o.run_id = p_run_id and o.status in ('pending', 'queued', 'running')
+              for update skip locked);
+  update etl.run
+     set status = p_status, error = p_reason, finished_at = now(),
+         cancelled_at = case when p_status = 'cancelled' then now() end,
+         cancelled_by = case when p_status = 'cancelled' then p_by end
+   where id = p_run_id;
+  return true;
+end $$;
+
+-- Steps left open in a run that has ended (see etl.end_run) take the run's outcome. Idempotent, and safe with
+-- several workers: rows another transaction holds are left for the next call.
+create or replace function etl.settle_ended_runs()
+returns table (run_id bigint, entity text) language plpgsql as $$
+begin
+  return query
+  update etl.run_entity e
+     set status = case when r.status = 'cancelled' then 'cancelled' else 'failed' end,
+         error = coalesce(r.error, 'the run ended ' || r.status), finished_at = now()
+    from etl.run r
+   where r.id = e.run_id
+     and (e.run_id, e.entity) in (
+           select o.run_id, o.entity from etl.run_entity o join etl.run x on x.id = o.run_id
+            where x.status <> 'running' and o.status in ('pending', 'queued', 'running')
+              for update of o skip locked)
+  returning e.run_id, e.entity;
 end $$;

@@ -7,11 +7,10 @@
  */
 import { Logger as MigrateLogger } from '@graphile/logger';
 import { migrate } from 'graphile-migrate';
-// graphile-migrate keeps its pools alive for a while after use; release them so a command can end at once.
-import { clearAllPools } from 'graphile-migrate/dist/pgReal.js';
 import { Logger as WorkerLogger, runMigrations } from 'graphile-worker';
 import pg from 'pg';
 import type { Logger } from '../log.ts';
+import { releaseMigratePools } from './graphile-migrate-internals.ts';
 import { silentLogger } from '../log.ts';
 import { packagePath } from '../package-root.ts';
 
@@ -21,7 +20,7 @@ export const MIGRATIONS_FOLDER = packagePath('migrations');
  * The SQL function files, in the order they are applied (later files may call earlier ones). Paths are
  * relative to the migrations folder, as graphile-migrate reads them; `.gmrc` lists the same files.
  */
-export const SQL_FUNCTION_FILES = ['upsert.sql', 'reconcile.sql', 'run_engine.sql'].map((file) => `../sql/functions/${file}`);
+export const SQL_FUNCTION_FILES = ['upsert.sql', 'reconcile.sql', 'run_engine.sql', 'retention.sql'].map((file) => `../sql/functions/${file}`);
 
 export interface MigrationResult {
   /** Committed migrations applied by this call, in order (file names such as `000001.sql`). */
@@ -48,7 +47,7 @@ export async function migrateDatabase(connectionString: string, logger: Logger =
       true,
     );
   } finally {
-    clearAllPools();
+    releaseMigratePools();
   }
   const after = await appliedMigrations(connectionString);
   const applied = after.filter((name) => !before.includes(name));

@@ -125,7 +125,7 @@ function stepLine(step: RunStep, now: number, width = 0): string {
 
 function totalLine(report: RunReport, now: number): string {
   const steps = report.steps;
-  const done = steps.filter((s) => ['succeeded', 'failed', 'skipped'].includes(s.status)).length;
+  const done = steps.filter((s) => ['succeeded', 'failed', 'skipped', 'cancelled'].includes(s.status)).length;
   const failed = steps.filter((s) => s.status === 'failed').length;
   const read = steps.reduce((sum, s) => sum + s.read, 0);
   const expected = steps.reduce((sum, s) => sum + (s.mode === 'derived' ? 0 : (s.expected ?? 0)), 0);
@@ -147,4 +147,5 @@ const STATE_LABEL: Record<RunStep['status'], string> = {
   succeeded: 'done',
   failed: 'FAILED',
   skipped: 'skipped',
+  cancelled: 'cancelled',
 };

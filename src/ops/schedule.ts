@@ -19,7 +19,8 @@ export interface ScheduleEntry {
 }
 
 export function upcomingSchedule(schedule: ScheduleSettings, from: Date, count = 3): ScheduleEntry[] {
-  return parseCronItems(cronItems(schedule)).map((item, i) => {
+  const items = cronItems(schedule);
+  return parseCronItems(items).map((item, i) => {
     const next: string[] = [];
     // Cron ticks are whole minutes: start at the next one.
     let t = Math.floor(from.getTime() / MINUTE) * MINUTE + MINUTE;
@@ -28,7 +29,7 @@ export function upcomingSchedule(schedule: ScheduleSettings, from: Date, count =
       const digest = { min: d.getUTCMinutes(), hour: d.getUTCHours(), date: d.getUTCDate(), month: d.getUTCMonth() + 1, dow: d.getUTCDay() };
       if (item.match(digest)) next.push(d.toISOString());
     }
-    const expression = i === 0 ? schedule.sync : schedule.reconcile;
+    const expression = String(items[i]!.match);
     return { identifier: item.identifier, task: item.task, expression, next };
   });
 }

@@ -14,6 +14,7 @@ import type { Settings } from '../config.ts';
 import { entities as allEntities } from '../entities/index.ts';
 import { formatAge, formatCount, formatDuration, formatTable, formatTime } from './format.ts';
 import { upcomingSchedule } from './schedule.ts';
+import { knownCrontabs } from '../db/graphile-worker-internals.ts';
 
 /** Above this estimated size a table's rows come from pg_class.reltuples (the planner's estimate) instead of count(*). */
 export const EXACT_COUNT_LIMIT = 100_000;
@@ -155,8 +156,7 @@ export async function getStatus(pool: DatabasePool, options: StatusOptions): Pro
   )`select id, task_identifier, key, attempts, max_attempts, last_error, run_at, locked_at, locked_by
        from graphile_worker.jobs order by run_at, id`);
   const rows = await tableRows(pool, names);
-  const crontabs = await pool.any(sql.type(z.object({ identifier: z.string(), last_execution: iso }))`
-    select identifier, last_execution from graphile_worker._private_known_crontabs`);
+  const crontabs = await knownCrontabs(pool);
   const workers = await pool.any(sql.type(z.object({ worker_id: z.string(), process: z.string(), last_seen: z.string() }))`
     select worker_id, process, last_seen from etl.worker_heartbeat order by last_seen desc`);
   const lastRun = await pool.maybeOne(sql.type(

@@ -72,6 +72,7 @@ type Part = EntityPlan['parts'][number];
 
 const stepStateSchema = z.object({
   status: z.string(),
+  run_status: z.string(),
   plan: z.unknown().nullable(),
   sources_done: z.array(z.string()),
   full_sync: z.boolean(),
@@ -103,25 +104,39 @@ export function isPermanent(error: unknown): boolean {
 export async function runEntityStep(ctx: SyncContext, payload: StepPayload, job: JobInfo): Promise<void> {
   const { runId, entity: table } = payload;
   const state = await ctx.pool.maybeOne(sql.type(stepStateSchema)`
-    select e.status, e.plan, e.sources_done, r.full_sync
+    select e.status, r.status as run_status, e.plan, e.sources_done, r.full_sync
       from etl.run_entity e join etl.run r on r.id = e.run_id
      where e.run_id = ${runId} and e.entity = ${table}`);
-  // A job of a run that was settled meanwhile (or deleted): nothing to do.
-  if (!state || ['succeeded', 'failed', 'skipped'].includes(state.status)) return;
+  // A job of a step or run that was settled meanwhile (cancelled, timed out, or deleted): nothing to do.
+  if (!state || FINAL_STEP_STATES.includes(state.status) || state.run_status !== 'running') return;
 
   const log = ctx.logger.child({ runId, entity: table, attempt: job.attempts });
   try {
     await step(ctx, runId, getEntity(table), payload.part ?? undefined, state, log);
   } catch (error) {
+    if (error instanceof StepClosed) {
+      log.info(`${table}: ${error.message}; the job stops here`);
+      return;
+    }
     const message = errorMessage(error);
     const permanent = isPermanent(error);
     if (permanent || job.attempts >= job.maxAttempts) {
       log.error({ err: error, permanent }, `${table} failed: ${message}`);
-      await ctx.pool.transaction(async (tx) => {
-        await tx.query(sql.unsafe`update etl.run_entity set attempts = ${job.attempts} where run_id = ${runId} and entity = ${table}`);
-        await tx.query(sql.unsafe`select etl.finish_step(${runId}, ${table}, 'failed', ${message})`);
-      });
-      if (permanent) return; // the job is done: retrying cannot help
+      const recorded = await ctx.pool
+        .transaction(async (tx) => {
+          await tx.query(sql.unsafe`update etl.run_entity set attempts = ${job.attempts} where run_id = ${runId} and entity = ${table}`);
+          await tx.query(sql.unsafe`select etl.finish_step(${runId}, ${table}, 'failed', ${message})`);
+        })
+        .then(
+          () => true,
+          (recordError: unknown) => {
+            // The job fails with the step's own error (its last_error); a retry, or the worker housekeeping
+            // once the job is out of attempts, settles the step.
+            log.error({ err: recordError }, `${table}: recording the failure failed: ${errorMessage(recordError)}`);
+            return false;
+          },
+        );
+      if (permanent && recorded) return; // the job is done: retrying cannot help
     } else {
       log.warn({ err: error }, `${table} step failed (attempt ${job.attempts} of ${job.maxAttempts}), will retry: ${message}`);
       await ctx.pool.query(sql.unsafe`
@@ -329,12 +344,14 @@ async function planEntity(ctx: SyncContext, runId: number, entity: Entity, fullS
   for (const warning of warnings) ctx.logger.warn({ runId, entity: entity.table }, warning);
   const plan: EntityPlan = { series, sources, parts };
   const modes = [...new Set(sources.map((s) => s.mode))].join('+');
-  await ctx.pool.query(sql.unsafe`
+  const planned = await ctx.pool.query(sql.unsafe`
     update etl.run_entity
        set plan = ${sql.jsonb(plan as never)}, warnings = ${sql.array(warnings, 'text')}, mode = ${modes},
            expected = ${sources.some((s) => s.mode !== 'incremental') ? expected : null},
            status = 'running', started_at = coalesce(started_at, now()), calls = calls + ${calls}
-     where run_id = ${runId} and entity = ${entity.table}`);
+     where run_id = ${runId} and entity = ${entity.table} and status in ('queued', 'running')
+       and exists (select 1 from etl.run r where r.id = ${runId} and r.status = 'running')`);
+  if (planned.rowCount === 0) throw new StepClosed(`run ${runId} ended before ${entity.table} started`);
   return plan;
 }
 
@@ -410,6 +427,14 @@ interface StepCommit {
 
 class LostRace extends Error {}
 
+/** The step's run ended (cancelled, timed out, settled) while a job of it was working: the job stops, committing nothing more. */
+export class StepClosed extends Error {
+  override name = 'StepClosed';
+}
+
+/** Step states that never change again. */
+export const FINAL_STEP_STATES = ['succeeded', 'failed', 'skipped', 'cancelled'];
+
 const entityTotalsSchema = z.object({
   sources_done: z.array(z.string()),
   read: z.number(),
@@ -466,10 +491,20 @@ async function commitStep(pool: DatabasePool, c: StepCommit): Promise<Committed 
                calls = calls + ${c.calls}, status = 'running', started_at = coalesce(started_at, now()),
                sources_done = case when ${c.done} then array_append(sources_done, ${c.part.key}) else sources_done end
          where run_id = ${c.runId} and entity = ${table} and not (${c.part.key} = any(sources_done))
+           and status in ('queued', 'running')
+           and exists (select 1 from etl.run r where r.id = ${c.runId} and r.status = 'running')
      returning sources_done, read, inserted, updated, unchanged, deleted, batches, calls,
                extract(epoch from clock_timestamp() - started_at)::float8 as seconds`);
-      // A stale job of a part another job already finished (its cursor row may be gone): drop the batch.
-      if (!totals) throw new LostRace(`${table}/${c.part.key} was already read to its end`);
+      if (!totals) {
+        // The run ended meanwhile (cancelled, RUN_TIMEOUT, settled by housekeeping): roll this batch back whole.
+        const open = await tx.maybeOneFirst(sql.type(z.object({ open: z.boolean() }))`
+          select e.status in ('queued', 'running') and r.status = 'running' as open
+            from etl.run_entity e join etl.run r on r.id = e.run_id
+           where e.run_id = ${c.runId} and e.entity = ${table}`);
+        if (!open) throw new StepClosed(`run ${c.runId} ended (${table} is no longer running)`);
+        // A stale job of a part another job already finished (its cursor row may be gone): drop the batch.
+        throw new LostRace(`${table}/${c.part.key} was already read to its end`);
+      }
       const committed: Committed = { counts: { ...counts, deleted } };
       if (!c.done) {
         if (c.continueAfter !== false) await tx.query(sql.unsafe`select etl.continue_step(${c.runId}, ${table}, ${c.part.key})`);

@@ -19,6 +19,10 @@ export interface FollowOptions {
   /** Called with the run's state every poll (progress display). */
   onProgress?: (report: RunReport) => void;
   pollMs?: number;
+  /** WORKER_STALE_AFTER: jobs of workers silent this long (a killed `sync`) are freed and processed here. */
+  staleAfterMs?: number;
+  /** RUN_TIMEOUT, for the housekeeping this process does while it follows. */
+  runTimeoutMs?: number;
   /** Stops following (the run goes on in other workers, or in the next `sync`). */
   signal?: AbortSignal;
   guards?: DatabaseGuards;
@@ -32,6 +36,8 @@ export async function followRun(options: FollowOptions): Promise<RunReport> {
     context: options.context,
     concurrency: options.concurrency,
     guards: options.guards,
+    staleAfterMs: options.staleAfterMs,
+    runTimeoutMs: options.runTimeoutMs,
   });
   let crashed: unknown;
   worker.promise.catch((error: unknown) => {

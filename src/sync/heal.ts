@@ -98,12 +98,12 @@ async function healGroup(ctx: SyncContext, table: string, model: string, ids: nu
 /** The `heal_missing` step of a run. */
 export async function runHealStep(ctx: SyncContext, payload: StepPayload, job: JobInfo): Promise<void> {
   const { runId, entity } = payload;
-  const status = await ctx.pool.maybeOneFirst(sql.type(z.object({ status: z.string() }))`
-    select status from etl.run_entity where run_id = ${runId} and entity = ${entity}`);
-  if (!status || ['succeeded', 'failed', 'skipped'].includes(status)) return;
-  await ctx.pool.query(sql.unsafe`
+  // Only a step still open in a running run (not cancelled, timed out or settled meanwhile).
+  const started = await ctx.pool.query(sql.unsafe`
     update etl.run_entity set status = 'running', started_at = coalesce(started_at, now()), attempts = ${job.attempts}
-     where run_id = ${runId} and entity = ${entity}`);
+     where run_id = ${runId} and entity = ${entity} and status in ('queued', 'running')
+       and exists (select 1 from etl.run r where r.id = ${runId} and r.status = 'running')`);
+  if (started.rowCount === 0) return;
   try {
     const result = await healMissing(ctx);
     await ctx.pool.transaction(async (tx) => {

@@ -6,7 +6,7 @@ import { z } from 'zod';
 
 export const runStepSchema = z.object({
   entity: z.string(),
-  status: z.enum(['pending', 'queued', 'running', 'succeeded', 'failed', 'skipped']),
+  status: z.enum(['pending', 'queued', 'running', 'succeeded', 'failed', 'skipped', 'cancelled']),
   mode: z.string().nullable(),
   expected: z.number().nullable(),
   read: z.number(),
@@ -28,7 +28,8 @@ export const runSchema = z.object({
   id: z.number(),
   trigger: z.string(),
   full_sync: z.boolean(),
-  status: z.enum(['running', 'succeeded', 'failed', 'skipped']),
+  /** cancelled: `odoo-etl runs cancel` (error says by whom); a run past RUN_TIMEOUT ends failed. */
+  status: z.enum(['running', 'succeeded', 'failed', 'skipped', 'cancelled']),
   error: z.string().nullable(),
   created_at: z.string(),
   finished_at: z.string().nullable(),

@@ -3,13 +3,17 @@
  * four hours; a killed `odoo-etl worker` would hold its entity's queue that long. Every process
  * records its workers' ids with a heartbeat, and any process frees the jobs of workers whose
  * heartbeat stopped. Freeing a job whose worker was merely slow is harmless: each step checks the
- * watermark it started from before it commits (see entity-step.ts).
+ * watermark it started from before it commits (see entity-step.ts). The same tick does the run
+ * housekeeping: steps none of whose jobs can run any more are settled, runs past RUN_TIMEOUT end.
  */
 import { sql, type DatabasePool } from 'slonik';
 import type { WorkerUtils } from 'graphile-worker';
-import { z } from 'zod';
+import { staleLockHolders } from '../db/graphile-worker-internals.ts';
 import type { Logger } from '../log.ts';
+import { settleRuns } from '../sync/housekeeping.ts';
 
+
+export const DEFAULT_RUN_TIMEOUT_MS = 6 * 60 * 60 * 1000;
 
 export class Heartbeat {
   private readonly workerIds = new Set<string>();
@@ -23,6 +27,8 @@ export class Heartbeat {
     /** A worker silent for this long is taken for dead (its heartbeat beats three times as often). */
     private readonly staleAfterMs: number,
     private readonly processName = `${process.pid}@${(process.env.HOSTNAME ?? 'host').slice(0, 40)}`,
+    /** RUN_TIMEOUT: a run older than this ends failed (housekeeping). */
+    private readonly runTimeoutMs = DEFAULT_RUN_TIMEOUT_MS,
   ) {}
 
   add(workerId: string): void {
@@ -50,6 +56,7 @@ export class Heartbeat {
     try {
       await this.beat();
       await this.freeJobsOfDeadWorkers();
+      await this.settleRuns();
     } catch (error) {
       this.logger.warn({ err: error }, 'heartbeat failed');
     }
@@ -63,19 +70,15 @@ export class Heartbeat {
       on conflict (worker_id) do update set last_seen = now()`);
   }
 
+  /** Run housekeeping (src/sync/housekeeping.ts): no step, and so no run, is left open for ever. */
+  async settleRuns(): Promise<void> {
+    const settled = await settleRuns(this.pool, { runTimeoutMs: this.runTimeoutMs });
+    for (const runId of settled.timedOut) this.logger.warn({ runId }, `run ${runId} exceeded RUN_TIMEOUT: its unfinished steps failed`);
+    for (const step of settled.orphaned) this.logger.warn({ runId: step.runId, entity: step.entity }, `${step.entity} failed: ${step.reason}`);
+  }
+
   async freeJobsOfDeadWorkers(): Promise<string[]> {
-    const dead = await this.pool.anyFirst(
-      sql.type(z.object({ locked_by: z.string() }))`
-        select distinct j.locked_by
-          from graphile_worker._private_jobs j
-          join graphile_worker._private_tasks t on t.id = j.task_id
-         where j.locked_by is not null
-           and j.locked_at < now() - make_interval(secs => ${this.staleAfterMs / 1000})
-           and t.identifier = any(${sql.array(this.taskNames, 'text')})
-           and not exists (
-             select 1 from etl.worker_heartbeat h
-              where h.worker_id = j.locked_by and h.last_seen > now() - make_interval(secs => ${this.staleAfterMs / 1000}))`,
-    );
+    const dead = await staleLockHolders(this.pool, this.taskNames, this.staleAfterMs);
     if (dead.length === 0) return [];
     this.logger.warn({ workers: dead }, 'freeing the jobs of workers that stopped without finishing them');
     await this.utils.forceUnlockWorkers([...dead]);

@@ -3,6 +3,7 @@
  * its cron schedules. Used by the long-running `worker` command and in-process by `sync`.
  */
 import { makeWorkerUtils, parseCronItems, run, type Runner, type WorkerUtils } from 'graphile-worker';
+import { lockHolderEvents } from '../db/graphile-worker-internals.ts';
 import { toGraphileLogger } from '../db/migrate.ts';
 import { DEFAULT_GUARDS, type DatabaseGuards } from '../db/pool.ts';
 import { createWorkerPgPool } from '../db/worker-pool.ts';
@@ -32,6 +33,8 @@ export interface StartWorkerOptions {
   staleAfterMs?: number;
   /** Statement and idle-in-transaction timeouts of the worker's connections (DB_STATEMENT_TIMEOUT, ...). */
   guards?: DatabaseGuards;
+  /** RUN_TIMEOUT: when the housekeeping ends a run that is still going (default 6h). */
+  runTimeoutMs?: number;
 }
 
 export async function startWorker(options: StartWorkerOptions): Promise<WorkerHandle> {
@@ -44,7 +47,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
     await pgPool.end();
     throw error;
   });
-  const heartbeat = new Heartbeat(context.pool, utils, Object.keys(taskList), context.logger, options.staleAfterMs ?? 60_000);
+  const heartbeat = new Heartbeat(context.pool, utils, Object.keys(taskList), context.logger, options.staleAfterMs ?? 60_000, undefined, options.runTimeoutMs);
 
   const runner = await run({
     pgPool,
@@ -54,12 +57,13 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
     noHandleSignals: true,
     pollInterval: options.pollIntervalMs ?? 1000,
     logger,
+    // The heartbeat vouches for the id the jobs are locked with.
+    events: lockHolderEvents((id) => heartbeat.add(id)),
   }).catch(async (error: unknown) => {
     await utils.release();
     await pgPool.end();
     throw error;
   });
-  runner.events.on('worker:create', ({ worker }) => heartbeat.add(worker.workerId));
   heartbeat.start();
 
   let stopped: Promise<void> | undefined;

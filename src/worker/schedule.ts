@@ -2,16 +2,23 @@
  * The schedules, as graphile-worker cron items: stored and de-duplicated in the database, so each
  * tick fires once however many workers run. Ticks missed while every worker was down are backfilled
  * (up to a day back), and the job key folds them into one job: a sync catches up on everything anyway.
+ * The retention prune runs daily at a fixed quiet time (PRUNE_SCHEDULE), with RETENTION in its payload.
  */
 import type { CronItem } from 'graphile-worker';
 
 const DAY = 24 * 60 * 60 * 1000;
+
+/** The daily prune of old runs and resolved missing references (UTC). */
+export const PRUNE_SCHEDULE = '17 3 * * *';
+export const DEFAULT_RETENTION_MS = 90 * DAY;
 
 export interface ScheduleSettings {
   /** Crontab expression of the incremental sync of every entity. */
   sync: string;
   /** Crontab expression of the delete reconciliation. */
   reconcile: string;
+  /** RETENTION: the daily prune deletes history older than this (default 90 days). */
+  retentionMs?: number;
 }
 
 export function cronItems(schedule: ScheduleSettings): CronItem[] {
@@ -29,6 +36,13 @@ export function cronItems(schedule: ScheduleSettings): CronItem[] {
       identifier: 'odoo-etl:reconcile',
       options: { backfillPeriod: DAY, maxAttempts: 3, queueName: 'odoo-etl:schedule', jobKey: 'odoo-etl:cron:reconcile' },
       payload: { trigger: 'cron' },
+    },
+    {
+      task: 'prune_history',
+      match: PRUNE_SCHEDULE,
+      identifier: 'odoo-etl:prune',
+      options: { backfillPeriod: DAY, maxAttempts: 3, queueName: 'odoo-etl:schedule', jobKey: 'odoo-etl:cron:prune' },
+      payload: { olderThanMs: schedule.retentionMs ?? DEFAULT_RETENTION_MS },
     },
   ];
 }

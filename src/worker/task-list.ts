@@ -3,12 +3,13 @@
  */
 import type { TaskList } from 'graphile-worker';
 import healMissing from '../../tasks/heal_missing.ts';
+import pruneHistory from '../../tasks/prune_history.ts';
 import reconcile from '../../tasks/reconcile.ts';
 import startRun from '../../tasks/start_run.ts';
 import syncEntity from '../../tasks/sync_entity.ts';
 import type { SyncContext } from '../sync/context.ts';
 
-export const TASK_NAMES = ['sync_entity', 'heal_missing', 'start_run', 'reconcile'] as const;
+export const TASK_NAMES = ['sync_entity', 'heal_missing', 'start_run', 'reconcile', 'prune_history'] as const;
 
 export function makeTaskList(context: SyncContext): TaskList {
   return {
@@ -16,5 +17,6 @@ export function makeTaskList(context: SyncContext): TaskList {
     heal_missing: healMissing(context),
     start_run: startRun(context),
     reconcile: reconcile(context),
+    prune_history: pruneHistory(context),
   };
 }

@@ -1,0 +1,92 @@
+/**
+ * The adapters over graphile-worker's and graphile-migrate's internals (src/db/graphile-*-internals.ts)
+ * depend on things those packages do not promise to keep. This fails loudly when an upgrade changes them:
+ * the private tables and columns (with their types) the queries read, the functions they call, the deep
+ * import, and the queries themselves running against a migrated database.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'slonik';
+import { z } from 'zod';
+import { run } from 'graphile-worker';
+import { knownCrontabs, lockHolderEvents, staleLockHolders, stepJobs, WORKER_FUNCTIONS, WORKER_INTERNALS } from '../../src/db/graphile-worker-internals.ts';
+import { MIGRATE_DEEP_IMPORT } from '../../src/db/graphile-migrate-internals.ts';
+import { toGraphileLogger } from '../../src/db/migrate.ts';
+import { silentLogger } from '../../src/log.ts';
+import { freshDatabase, type TestDatabase } from '../support/database.ts';
+
+describe('adapters over graphile-worker and graphile-migrate internals', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await freshDatabase();
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('graphile-worker has the private tables and columns the adapter reads, with the expected types', async () => {
+    const columns = await db.pool.any(sql.type(z.object({ table_name: z.string(), column_name: z.string(), data_type: z.string() }))`
+      select table_name::text, column_name::text, data_type::text from information_schema.columns
+       where table_schema = 'graphile_worker' and table_name = any(${sql.array(Object.keys(WORKER_INTERNALS), 'text')})`);
+    for (const [table, expected] of Object.entries(WORKER_INTERNALS)) {
+      const actual = Object.fromEntries(columns.filter((c) => c.table_name === table).map((c) => [c.column_name, c.data_type]));
+      for (const [column, type] of Object.entries(expected)) {
+        expect(actual[column], `graphile_worker.${table}.${column}`).toBe(type);
+      }
+    }
+  });
+
+  it('graphile-worker has the functions called with the job ids found there', async () => {
+    for (const signature of WORKER_FUNCTIONS) {
+      const found = await db.pool.oneFirst(sql.type(z.object({ ok: z.boolean() }))`
+        select to_regprocedure(${`graphile_worker.${signature}`}) is not null as ok`);
+      expect(found, signature).toBe(true);
+    }
+  });
+
+  it('the adapter queries run against the migrated schema and read a queued step job', async () => {
+    await db.pool.query(sql.unsafe`
+      select graphile_worker.add_job('sync_entity', json_build_object('runId', 7, 'entity', 'dim_jobs', 'part', null), max_attempts := 6)`);
+    const jobs = await stepJobs(db.pool, { runIds: [7] });
+    expect(jobs).toEqual([expect.objectContaining({ task: 'sync_entity', run_id: 7, entity: 'dim_jobs', part: null, attempts: 0, max_attempts: 6, locked_by: null })]);
+    expect(await staleLockHolders(db.pool, ['sync_entity'], 60_000)).toEqual([]);
+    expect(await knownCrontabs(db.pool)).toEqual([]);
+  });
+
+  it('a running job is locked with the id lockHolderEvents reports (what the heartbeat vouches for)', async () => {
+    const holders: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const runner = await run({
+      connectionString: db.url,
+      concurrency: 2,
+      noHandleSignals: true,
+      pollInterval: 100,
+      logger: toGraphileLogger(silentLogger),
+      taskList: {
+        hold: async () => {
+          started();
+          await held;
+        },
+      },
+      events: lockHolderEvents((id) => holders.push(id)),
+    });
+    try {
+      await db.pool.query(sql.unsafe`select graphile_worker.add_job('hold', json_build_object('runId', 8, 'entity', 'x'))`);
+      await running;
+      const lockedBy = await db.pool.oneFirst(sql.type(z.object({ locked_by: z.string().nullable() }))`
+        select locked_by from graphile_worker.jobs where task_identifier = 'hold'`);
+      expect(holders).toHaveLength(1);
+      expect(lockedBy).toBe(holders[0]);
+    } finally {
+      release();
+      await runner.stop();
+    }
+  });
+
+  it(`graphile-migrate's deep import ${MIGRATE_DEEP_IMPORT} resolves and exports clearAllPools`, async () => {
+    const module = (await import(MIGRATE_DEEP_IMPORT)) as Record<string, unknown>;
+    expect(typeof module.clearAllPools).toBe('function');
+  });
+});
