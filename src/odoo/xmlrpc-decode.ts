@@ -42,6 +42,12 @@ const BASE64 = /^[A-Za-z0-9+/=\s]*$/;
 const ENTITY = /&(?:#(\d+)|#x([0-9a-fA-F]+)|(amp|lt|gt|quot|apos));/g;
 const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
+const KNOWN_BY_FIRST: Array<readonly string[] | undefined> = [];
+for (const name of ['value', 'member', 'name', 'string', 'int', 'double', 'boolean', 'array', 'data', 'struct', 'i4', 'i8', 'nil', 'base64', 'dateTime.iso8601', 'param', 'params', 'fault', 'methodResponse']) {
+  const first = name.charCodeAt(0);
+  KNOWN_BY_FIRST[first] = [...(KNOWN_BY_FIRST[first] ?? []), name];
+}
+
 function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9;
 }
@@ -98,11 +104,23 @@ class Decoder {
     const s = this.s;
     const start = this.i;
     if (s.charCodeAt(start) !== LT) this.fail(`expected an element, found ${this.found()}`);
+    this.tagAt = start;
+    // fast path: the element names Odoo writes, as constants (no string cut out of the body per tag)
+    const known = KNOWN_BY_FIRST[s.charCodeAt(start + 1)];
+    if (known !== undefined) {
+      for (const name of known) {
+        if (s.startsWith(name, start + 1) && s.charCodeAt(start + 1 + name.length) === GT) {
+          this.tag = name;
+          this.selfClosed = false;
+          this.i = start + name.length + 2;
+          return name;
+        }
+      }
+    }
     let j = start + 1;
     while (isNameChar(s.charCodeAt(j))) j++;
     if (j === start + 1) this.fail(`expected an element, found ${this.found()}`);
     this.tag = s.slice(start + 1, j);
-    this.tagAt = start;
     let c = s.charCodeAt(j);
     if (c !== GT) {
       if (!isSpace(c) && c !== SLASH) this.fail(`malformed tag ${this.found(start)}`, start);
