@@ -9,7 +9,7 @@
  *   --batch 2000         batch size (the BATCH_SIZE setting) for every case
  *   --odoo 19.0,17.0     simulator versions of the full sync: 19 is read over JSON-2, 16–18 over XML-RPC
  *   --scale 300          simulator scale over JSON-2 (300 ≈ 300k sales lines, 1000 ≈ 1M), full and memory cases
- *   --xmlrpc-scale 50    simulator scale over XML-RPC (about 20× slower to decode: see bench/README.md)
+ *   --xmlrpc-scale 50    simulator scale over XML-RPC
  *   --latency 10,50      simulator latency per call (ms) of the full sync
  *   --small-scale 50     the smaller dataset of the memory case (it also runs --scale)
  *   --inc-scale 100      dataset of the incremental cases
