@@ -4,15 +4,17 @@
  * (bench/results/latest.json). These machines are noisy: every figure is a ratio of two things measured in
  * the same run; absolute times are there for reference only.
  *
- *   --case load|full|incremental|memory   (repeatable or comma-separated; default: all)
+ *   --case load|full|incremental|memory|xmlrpc   (repeatable or comma-separated; default: all)
  *   --rows 100000        rows of the load case
  *   --batch 2000         batch size (the BATCH_SIZE setting) for every case
  *   --odoo 19.0,17.0     simulator versions of the full sync: 19 is read over JSON-2, 16–18 over XML-RPC
  *   --scale 300          simulator scale over JSON-2 (300 ≈ 300k sales lines, 1000 ≈ 1M), full and memory cases
- *   --xmlrpc-scale 50    simulator scale over XML-RPC (about 20× slower to decode: see bench/README.md)
+ *   --xmlrpc-scale 50    simulator scale over XML-RPC
  *   --latency 10,50      simulator latency per call (ms) of the full sync
  *   --small-scale 50     the smaller dataset of the memory case (it also runs --scale)
  *   --inc-scale 100      dataset of the incremental cases
+ *   --xmlrpc-read-scale 10  dataset of the xmlrpc case (≈ 6k sales lines at 10), read side by side with Python
+ *   --xmlrpc-rounds 3    rounds of the xmlrpc case (the median round counts)
  *   --concurrency 4      FULL_SYNC_CONCURRENCY: id ranges a large source is split into during a full sync
  *   --workers 4          WORKER_CONCURRENCY (jobs at once)
  *   --out path           where the JSON goes (default bench/results/latest.json)
@@ -28,8 +30,9 @@ import { printTable } from './support/table.ts';
 import { loadCase } from './cases/load.ts';
 import { fullSyncCase, memoryCase, type SimVersion } from './cases/full-sync.ts';
 import { incrementalCase } from './cases/incremental.ts';
+import { xmlrpcCase } from './cases/xmlrpc.ts';
 
-const CASES = ['load', 'full', 'incremental', 'memory'] as const;
+const CASES = ['load', 'full', 'incremental', 'memory', 'xmlrpc'] as const;
 type CaseName = (typeof CASES)[number];
 
 const { values: flags } = parseArgs({
@@ -43,6 +46,8 @@ const { values: flags } = parseArgs({
     latency: { type: 'string', default: '10,50' },
     'small-scale': { type: 'string', default: '50' },
     'inc-scale': { type: 'string', default: '100' },
+    'xmlrpc-read-scale': { type: 'string', default: '10' },
+    'xmlrpc-rounds': { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '4' },
     workers: { type: 'string', default: '4' },
     out: { type: 'string', default: fileURLToPath(new URL('./results/latest.json', import.meta.url)) },
@@ -87,6 +92,9 @@ try {
     if (name === 'memory') {
       const scales = [positive('small-scale', flags['small-scale']), positive('scale', flags.scale)];
       figures.push(...(await memoryCase(postgres, { version: '19.0', scales, ...settings })));
+    }
+    if (name === 'xmlrpc') {
+      figures.push(...(await xmlrpcCase({ scale: positive('xmlrpc-read-scale', flags['xmlrpc-read-scale']), batchSize, rounds: positive('xmlrpc-rounds', flags['xmlrpc-rounds']) })));
     }
     printTable(figures.filter((f) => f.case === name));
   }

@@ -1,10 +1,10 @@
-// XML-RPC transport (Odoo 16–18, still answered by 19): `/xmlrpc/2/common` and `/xmlrpc/2/object` through
-// the unmaintained `xmlrpc` package, wrapped for its traps (STACK.md): https needs createSecureClient, it
-// has no timeout (an AbortSignal goes through to http.request), keep-alive needs our own Agent, HTTP error
-// pages arrive as parse errors with the status on err.res, and it serializes bad values silently (we clean
-// them first, see wire.ts).
+// XML-RPC transport (Odoo 16–18, still answered by 19): `/xmlrpc/2/common` and `/xmlrpc/2/object`. Requests
+// are written by the unmaintained `xmlrpc` package's serializer (it serializes bad values silently: we clean
+// them first, see wire.ts); the HTTP exchange is ours (keep-alive agent, timeout through an AbortSignal), and
+// responses are read by our own decoder (xmlrpc-decode.ts): the package's sax reader was the bottleneck.
 import http from 'node:http';
-import xmlrpc from 'xmlrpc';
+import https from 'node:https';
+import { serializeMethodCall } from 'xmlrpc/lib/serializer.js';
 import {
   errorFromFault,
   errorFromHttpStatus,
@@ -17,6 +17,7 @@ import type { ModelCall, OdooVersion, Transport } from './types.ts';
 import { connectTo } from './agent.ts';
 import { cleanForWire } from './wire.ts';
 import type { ServerClock } from './server-clock.ts';
+import { decodeMethodResponse, type MethodResponse } from './xmlrpc-decode.ts';
 
 export interface XmlRpcTransportOptions {
   url: string;
@@ -30,21 +31,6 @@ export interface XmlRpcTransportOptions {
   clock?: ServerClock;
 }
 
-interface XmlRpcFailure {
-  faultCode?: unknown;
-  faultString?: unknown;
-  res?: http.IncomingMessage;
-  body?: string;
-  message?: string;
-}
-
-/** The `xmlrpc` package's hook for answer headers (not in its types). */
-interface HeaderProcessors {
-  headersProcessors: {
-    processors: Array<{ composeRequest(headers: http.OutgoingHttpHeaders): void; parseResponse(headers: http.IncomingHttpHeaders): void }>;
-  };
-}
-
 export class XmlRpcTransport implements Transport {
   readonly kind = 'xmlrpc' as const;
   private readonly base: URL;
@@ -56,53 +42,55 @@ export class XmlRpcTransport implements Transport {
   }
 
   /** One XML-RPC method call on `/xmlrpc/2/<service>`; rejects with a typed OdooError. */
-  call(service: 'common' | 'object' | 'db', method: string, params: unknown[], ctx: ErrorContext): Promise<unknown> {
-    const basePath = this.base.pathname.replace(/\/+$/, '');
-    const signal = AbortSignal.timeout(this.opts.timeoutMs);
-    const options = {
-      host: this.base.hostname.replace(/^\[(.*)\]$/, '$1'),
-      port: Number(this.base.port) || (this.secure ? 443 : 80),
-      path: `${basePath}/xmlrpc/2/${service}`,
-      agent: this.agent,
-      signal,
-      headers: { 'User-Agent': 'odoo-etl' },
-    };
-    // `agent` and `signal` are not in the package's types but pass through to http(s).request.
-    const clientOptions = options as Parameters<typeof xmlrpc.createClient>[0];
-    const client = this.secure ? xmlrpc.createSecureClient(clientOptions) : xmlrpc.createClient(clientOptions);
-    const clock = this.opts.clock;
-    if (clock) {
-      // The package hands every answer's headers to its processors (it keeps its cookie handling there).
-      (client as unknown as HeaderProcessors).headersProcessors.processors.push({
-        composeRequest: () => {},
-        parseResponse: (headers) => clock.observe(headers.date),
-      });
+  async call(service: 'common' | 'object' | 'db', method: string, params: unknown[], ctx: ErrorContext): Promise<unknown> {
+    const body = serializeMethodCall(method, cleanForWire(params, 'params') as unknown[]);
+    const { status, text, retryAfter } = await this.post(`/xmlrpc/2/${service}`, body, ctx);
+    let response: MethodResponse;
+    try {
+      response = decodeMethodResponse(text);
+    } catch (err) {
+      // Not XML-RPC: an error page (HTML from a proxy is transient even with 200), or a broken server.
+      if (status !== 200) throw errorFromHttpStatus(status, text, ctx, retryAfter);
+      const fromPage = errorFromHttpStatus(status, text, ctx);
+      if (fromPage.transient) throw fromPage;
+      throw new OdooError({ model: ctx.model, method: ctx.method, serverMessage: `unreadable XML-RPC response: ${(err as Error).message}`, httpStatus: 200, cause: err });
     }
-    const cleaned = cleanForWire(params, 'params') as unknown[];
-    return new Promise((resolve, reject) => {
-      let settled = false; // the package can call back twice (parse error, then socket error)
-      client.methodCall(method, cleaned, (error: unknown, value: unknown) => {
-        if (settled) return;
-        settled = true;
-        if (!error) return resolve(value);
-        reject(this.toOdooError(error as XmlRpcFailure, ctx, signal));
-      });
-    });
+    if (response.kind === 'fault') throw errorFromFault(response, ctx);
+    // A value with an error status is not trusted (Python's client refuses it too).
+    if (status !== 200) throw errorFromHttpStatus(status, text, ctx, retryAfter);
+    return response.value;
   }
 
-  private toOdooError(err: XmlRpcFailure, ctx: ErrorContext, signal: AbortSignal): OdooError {
-    if (signal.aborted) return errorFromNetwork(err, ctx, this.opts.timeoutMs);
-    if (err.faultCode !== undefined || err.faultString !== undefined) return errorFromFault(err, ctx);
-    const status = err.res?.statusCode;
-    if (status !== undefined) {
-      const retryAfter = err.res?.headers['retry-after'];
-      if (status !== 200) return errorFromHttpStatus(status, err.body ?? '', ctx, retryAfter);
-      // A 200 that is not XML-RPC: an HTML page from a proxy is transient, anything else is a broken server.
-      const fromPage = errorFromHttpStatus(status, err.body ?? '', ctx);
-      if (fromPage.transient) return fromPage;
-      return new OdooError({ model: ctx.model, method: ctx.method, serverMessage: `unreadable XML-RPC response: ${err.message ?? err}`, httpStatus: 200 });
-    }
-    return errorFromNetwork(err, ctx);
+  /** POSTs the body and reads the whole answer as UTF-8 text, whatever its status. */
+  private post(path: string, body: string, ctx: ErrorContext): Promise<{ status: number; text: string; retryAfter?: string }> {
+    const signal = AbortSignal.timeout(this.opts.timeoutMs);
+    const failure = (err: unknown): OdooError => errorFromNetwork(err, ctx, signal.aborted ? this.opts.timeoutMs : undefined);
+    return new Promise((resolve, reject) => {
+      const request = (this.secure ? https : http).request(
+        {
+          host: this.base.hostname.replace(/^\[(.*)\]$/, '$1'),
+          port: Number(this.base.port) || (this.secure ? 443 : 80),
+          path: `${this.base.pathname.replace(/\/+$/, '')}${path}`,
+          method: 'POST',
+          agent: this.agent,
+          signal,
+          headers: { 'User-Agent': 'odoo-etl', 'Content-Type': 'text/xml', Accept: 'text/xml', 'Content-Length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          this.opts.clock?.observe(res.headers.date);
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('error', (err) => reject(failure(err)));
+          res.on('end', () => {
+            const retryAfter = res.headers['retry-after'];
+            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), retryAfter });
+          });
+        },
+      );
+      // A promise settles once: a later socket error after an answer is ignored.
+      request.on('error', (err) => reject(failure(err)));
+      request.end(body);
+    });
   }
 
   private ctx(model: string, method: string): ErrorContext {
