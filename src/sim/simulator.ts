@@ -237,6 +237,16 @@ export class Simulator {
     t.version++;
   }
 
+  /** Sets a user's main company (res.users.company_id, Odoo's env.company without a context); it must be one of the user's companies. */
+  setUserCompany(login: string, company: number): void {
+    const user = this.users.find((u) => u.login === login);
+    if (!user) throw new Error(`no user ${login}`);
+    if (!user.companyIds.includes(company)) throw new Error(`company ${company} is not one of ${login}'s companies`);
+    user.companyId = company;
+    const rec = this.tableOrThrow('res.users').records.get(user.uid);
+    if (rec) rec.company_id = company;
+  }
+
   /**
    * Odoo 16/17 only: changes a company-dependent value in `ir.property` directly (the Company Properties
    * menu, an import of ir.property, a default for the company), which leaves the record's write_date alone.
@@ -305,11 +315,11 @@ export class Simulator {
   }
 
   /** Records in Odoo's read() shape (many2one pairs, floats), every stored field or the ones named. */
-  read(model: string, ids?: number[], fields?: string[]): Record<string, WireValue>[] {
+  read(model: string, ids?: number[], fields?: string[], company?: number): Record<string, WireValue>[] {
     const t = this.tableOrThrow(model);
     const names = fields ?? Object.keys(t.fields).filter((f) => t.fields[f]!.store === true);
     const recs = ids ? ids.map((id) => t.records.get(id)).filter((r): r is Rec => !!r) : [...t.records.values()];
-    return recs.map((r) => this.orm.readRec(t, r, ['id', ...names.filter((n) => n !== 'id')]));
+    return recs.map((r) => this.orm.readRec(t, r, ['id', ...names.filter((n) => n !== 'id')], company));
   }
 
   /** sha256 of every served record's stored fields as the API would return them. */
@@ -555,7 +565,7 @@ export class Simulator {
       res.writeHead(status, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify(payload, (_k, v: unknown) => (v instanceof PyFloat ? v.value : v)));
     };
-    const allowed = ['create', 'write', 'setProperty', 'archive', 'unlink', 'setQuantQuantity', 'mergeQuants', 'setClock', 'advanceClock', 'setLatency', 'injectFault', 'clearFaults', 'callCounts', 'resetCounts', 'records', 'read', 'checksum', 'now', 'models', 'info'];
+    const allowed = ['create', 'write', 'setProperty', 'setUserCompany', 'archive', 'unlink', 'setQuantQuantity', 'mergeQuants', 'setClock', 'advanceClock', 'setLatency', 'injectFault', 'clearFaults', 'callCounts', 'resetCounts', 'records', 'read', 'checksum', 'now', 'models', 'info'];
     if (!allowed.includes(action)) return send(404, { error: `unknown action ${action}` });
     try {
       const parsed: unknown = body.trim() === '' ? [] : JSON.parse(body);
