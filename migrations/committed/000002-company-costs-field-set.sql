@@ -1,5 +1,5 @@
 --! Previous: sha1:65c7bfe9ed1c8c4b5a3e79e0b373d5ec99c55dad
---! Hash: sha1:5ea43b51543c0355db25b48044c10eea954a4c92
+--! Hash: sha1:6a5cace55e1343689b8c1166f5745a270b36eaa2
 --! Message: dim_product_costs (per-company costs), etl.watermark.field_set (backfill when a source's columns change)
 
 -- Per-company product costs (src/entities/dim_product_costs.ts): one row per variant and company of the API
@@ -18,6 +18,7 @@ create table if not exists public.dim_product_costs (
   primary key (product_id, company_id)
 );
 
+create index if not exists dim_product_costs_write_date_idx on public.dim_product_costs (write_date, product_id, company_id);
 create index if not exists dim_product_costs_company_id_idx on public.dim_product_costs (company_id);
 
 alter table public.dim_product_costs drop constraint if exists dim_product_costs_product_id_fkey,
