@@ -255,7 +255,7 @@ async function readPart(ctx: SyncContext, runId: number, entity: Entity, plan: E
  * company get those columns re-read in that company's context (one read per company present in the batch).
  * The keyset walk itself is untouched: these are reads by id of the batch it just returned.
  */
-async function readForCompanies(
+export async function readForCompanies(
   ctx: SyncContext,
   session: OdooSession,
   source: SourceSpec,
