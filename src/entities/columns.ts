@@ -1,10 +1,11 @@
 /** Short builders for the column specs (required unless said otherwise; the field defaults to the column name). */
-import type { ColumnType, ConstantColumn, FieldColumn, FieldRef } from './types.ts';
+import type { ColumnSpec, ColumnType, CompanyColumn, ConstantColumn, FieldColumn, FieldRef } from './types.ts';
 
 export interface FieldOptions {
   field?: FieldRef;
   required?: boolean;
   cyclic?: boolean;
+  companyDependent?: ColumnSpec['companyDependent'];
 }
 
 export function col(column: string, type: ColumnType, options: FieldOptions = {}): FieldColumn {
@@ -14,6 +15,7 @@ export function col(column: string, type: ColumnType, options: FieldOptions = {}
     field: options.field ?? column,
     required: options.required ?? true,
     ...(options.cyclic ? { cyclic: true } : {}),
+    ...(options.companyDependent ? { companyDependent: options.companyDependent } : {}),
   };
 }
 
@@ -24,4 +26,9 @@ export function ref(column: string, references: string, options: FieldOptions = 
 
 export function constant(column: string, value: string): ConstantColumn {
   return { column, type: 'text', constant: value, required: true };
+}
+
+/** The company a per-company source's row was read for, a reference to dim_branches. */
+export function readCompany(column: string): CompanyColumn {
+  return { column, type: 'integer', references: 'dim_branches', required: true, readCompany: true };
 }

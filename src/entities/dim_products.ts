@@ -50,7 +50,8 @@ export const dimProducts: EntitySpec = {
         computed('type', 'text', TYPE_FIELDS, productType),
         computed('is_storable', 'boolean', TYPE_FIELDS, productIsStorable),
         col('list_price', 'numeric'),
-        col('standard_price', 'numeric'),
+        // computed from the only variant's company-dependent cost in env.company (fields_get does not flag it)
+        col('standard_price', 'numeric', { companyDependent: 'record' }),
         col('uom_id', 'integer'),
         col('sale_ok', 'boolean'),
         col('purchase_ok', 'boolean'),

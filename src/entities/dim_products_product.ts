@@ -15,7 +15,8 @@ export const dimProductsProduct: EntitySpec = {
         ref('product_tmpl_id', 'dim_products'),
         col('default_code', 'text'),
         col('barcode', 'text'),
-        col('standard_price', 'numeric'),
+        // company-dependent: the variant's company's cost, or the user's main company's for shared variants
+        col('standard_price', 'numeric', { companyDependent: 'record' }),
         col('weight', 'numeric'),
         col('volume', 'numeric'),
         col('create_date', 'timestamptz'),

@@ -13,6 +13,7 @@ import { dimEmps } from './dim_emps.ts';
 import { dimJobs } from './dim_jobs.ts';
 import { dimPosCategories } from './dim_pos_categories.ts';
 import { dimProducts } from './dim_products.ts';
+import { dimProductCosts } from './dim_product_costs.ts';
 import { dimProductsProduct } from './dim_products_product.ts';
 import { dimPromotionTypes } from './dim_promotion_types.ts';
 import { dimPromotions } from './dim_promotions.ts';
@@ -39,6 +40,7 @@ const specs: EntitySpec[] = [
   dimPosCategories,
   dimProducts,
   dimProductsProduct,
+  dimProductCosts,
   dimDepartments,
   dimWorkLocations,
   dimJobs,

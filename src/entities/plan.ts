@@ -37,6 +37,23 @@ export class MissingModelError extends Error {
   }
 }
 
+/** A column reads a company-dependent field but its spec does not say which company's value it carries. */
+export class CompanyDependentColumnError extends Error {
+  override name = 'CompanyDependentColumnError';
+  constructor(
+    readonly table: string,
+    readonly model: string,
+    readonly column: string,
+    readonly fields: string[],
+    readonly series: OdooSeries,
+  ) {
+    super(
+      `${table}: column ${column} reads ${model}.${fields.join(', ')}, company-dependent on Odoo ${series}: ` +
+        `the spec must choose companyDependent 'record' (the record's company, else the main company) or 'main', or read the source per company`,
+    );
+  }
+}
+
 /** `17.0`, `17.0+e`, `saas~17.2`, `17` → `17.0`; series above the newest known use the newest spec. */
 export function seriesOf(version: string): OdooSeries {
   const major = Number(/(\d+)/.exec(version.replace(/^saas~/, ''))?.[1]);
@@ -58,7 +75,7 @@ function forSeries<T>(byVersion: Partial<Record<OdooSeries, T>>, series: OdooSer
 
 /** The Odoo fields a column reads on a version ([] when the version has none, or for constants). */
 export function columnFields(column: ColumnSpec, series: OdooSeries): string[] {
-  if ('constant' in column) return [];
+  if ('constant' in column || 'readCompany' in column) return [];
   if ('field' in column) {
     const name = typeof column.field === 'string' ? column.field : forSeries(column.field, series);
     return name ? [name] : [];
@@ -77,6 +94,20 @@ export interface SourcePlan {
   /** Columns written as NULL on this server (field absent); each produced one warning. */
   nullColumns: string[];
   warnings: string[];
+  /**
+   * Company-dependent columns read on this server and whose company's value each carries: 'record' (the
+   * record's company, else the main company), 'main', or 'row' (per-company source: the row's company).
+   */
+  companyColumns: Array<{ column: string; fields: string[]; reads: 'record' | 'main' | 'row' }>;
+  /** Fields re-read in the record's own company's context for records whose company_id is set ('record' columns). */
+  companyFields: string[];
+  /**
+   * What the rows are made of: every column with the fields that fill it (∅: NULL on this server), the extra
+   * fields and how company-dependent columns are read. When it changes (a spec column, EXTRA_FIELDS, a field
+   * appearing on or leaving the server) the rows written before no longer match it: the next run is a full pass.
+   * Fields the server has but nothing reads are not in it, so an unrelated new server field changes nothing.
+   */
+  fieldSet: string[];
   /** User-chosen additional fields (e.g. x_studio_*) present on the server, stored in `extra`. */
   extraFields: string[];
 }
@@ -107,7 +138,8 @@ export function planSource(
     if (!has(source.selectionOf)) throw new MissingFieldError(entity.table, source.model, [source.selectionOf], series);
     return {
       status: 'ok',
-      plan: { table: entity.table, model: source.model, source: source.source, series, fields: [], nullColumns, warnings, extraFields: [] },
+      plan: { table: entity.table, model: source.model, source: source.source, series, fields: [], nullColumns, warnings, extraFields: [],
+        companyColumns: [], companyFields: [], fieldSet: [`selection:${source.selectionOf}`] },
     };
   }
   const fields = new Set<string>(['id']);
@@ -119,14 +151,24 @@ export function planSource(
       warnings.push(`${entity.table}: Odoo ${series} model ${source.model} has no field active; column active is NULL`);
     }
   }
+  const companyColumns: SourcePlan['companyColumns'] = [];
+  const fieldSet: string[] = [];
   for (const column of source.columns) {
     const needed = columnFields(column, series);
     const missing = needed.filter((f) => !has(f));
     if (missing.length === 0) {
       for (const f of needed) fields.add(f);
+      const dependent = needed.filter((f) => (fieldsGet[f] as { company_dependent?: unknown } | undefined)?.company_dependent === true);
+      let reads: 'record' | 'main' | 'row' | undefined;
+      if (source.perCompany) reads = dependent.length > 0 || column.companyDependent ? 'row' : undefined;
+      else if (column.companyDependent) reads = column.companyDependent;
+      else if (dependent.length > 0) throw new CompanyDependentColumnError(entity.table, source.model, column.column, dependent, series);
+      if (reads) companyColumns.push({ column: column.column, fields: needed, reads });
+      fieldSet.push(`${column.column}<-${needed.join('+')}${reads ? `@${reads}` : ''}`);
       continue;
     }
     if (column.required) throw new MissingFieldError(entity.table, source.model, missing, series);
+    fieldSet.push(`${column.column}<-∅`);
     nullColumns.push(column.column);
     warnings.push(`${entity.table}: Odoo ${series} model ${source.model} has no field ${missing.join(', ')}; column ${column.column} is NULL`);
   }
@@ -137,21 +179,37 @@ export function planSource(
       fields.add(f);
     } else warnings.push(`${entity.table}: extra field ${f} is not on Odoo ${series} model ${source.model}; ignored`);
   }
+  // 'record' columns need the record's company to pick the context they are re-read in.
+  const companyFields = [...new Set(companyColumns.filter((c) => c.reads === 'record').flatMap((c) => c.fields))];
+  if (companyFields.length > 0 && has('company_id')) fields.add('company_id');
+  if (entity.active) fieldSet.push(nullColumns.includes('active') ? 'active<-∅' : 'active<-active');
+  fieldSet.push(...extras.map((f) => `extra<-${f}`));
   return {
     status: 'ok',
-    plan: { table: entity.table, model: source.model, source: source.source, series, fields: [...fields], nullColumns, warnings, extraFields: extras },
+    plan: {
+      table: entity.table, model: source.model, source: source.source, series, fields: [...fields], nullColumns, warnings, extraFields: extras,
+      companyColumns, companyFields: has('company_id') ? companyFields : [], fieldSet: fieldSet.sort(),
+    },
   };
 }
 
 /** The row for etl.upsert: column → value, from a decoded record (`values` as src/odoo/decode.ts makes them). */
-export function toRow(entity: EntitySpec, source: SourceSpec, plan: SourcePlan, record: { id: number; values: RecordValues }): Record<string, RowValue> {
+export function toRow(
+  entity: EntitySpec,
+  source: SourceSpec,
+  plan: SourcePlan,
+  record: { id: number; values: RecordValues },
+  /** Per-company sources: the company the record was read for. */
+  company?: number,
+): Record<string, RowValue> {
   const values = record.values;
   const row: Record<string, RowValue> = {};
   if (entity.key.includes('odoo_id')) row.odoo_id = record.id;
   row.write_date = (values.write_date as RowValue | undefined) ?? null;
   if (entity.active) row.active = plan.nullColumns.includes('active') ? null : ((values.active as RowValue | undefined) ?? null);
   for (const column of source.columns) {
-    row[column.column] = plan.nullColumns.includes(column.column) ? null : columnValue(column, values, plan.series);
+    if ('readCompany' in column) row[column.column] = company ?? null;
+    else row[column.column] = plan.nullColumns.includes(column.column) ? null : columnValue(column, values, plan.series);
   }
   if (plan.extraFields.length > 0) {
     row.extra = Object.fromEntries(plan.extraFields.map((f) => [f, (values[f] as RowValue | undefined) ?? null]));
@@ -160,6 +218,7 @@ export function toRow(entity: EntitySpec, source: SourceSpec, plan: SourcePlan, 
 }
 
 function columnValue(column: ColumnSpec, values: RecordValues, series: OdooSeries): RowValue {
+  if ('readCompany' in column) return null;
   if ('constant' in column) return column.constant;
   if ('compute' in column) return column.compute(values, series);
   const [field] = columnFields(column, series);

@@ -38,6 +38,15 @@ interface ColumnBase {
    * run; a row loaded before its parent gets an inferred member, filled when the parent loads.
    */
   cyclic?: boolean;
+  /**
+   * How a company-dependent value is read. Odoo answers such a field (fields_get `company_dependent`, or
+   * computed from env.company like a template's standard_price) for the first of allowed_company_ids, so a
+   * spec must choose (the plan refuses a company-dependent column without a choice):
+   * - 'record': the record's own company's value when its company_id is set, else the user's main company's;
+   * - 'main': the user's main company's value for every record.
+   * Columns of a per-company source (SourceSpec.perCompany) carry the company of their row instead.
+   */
+  companyDependent?: 'record' | 'main';
 }
 
 /** The column is one Odoo field's decoded value. */
@@ -57,7 +66,12 @@ export interface ConstantColumn extends ColumnBase {
   constant: string;
 }
 
-export type ColumnSpec = FieldColumn | ComputedColumn | ConstantColumn;
+/** The company a per-company source's record was read for (SourceSpec.perCompany). */
+export interface CompanyColumn extends ColumnBase {
+  readCompany: true;
+}
+
+export type ColumnSpec = FieldColumn | ComputedColumn | ConstantColumn | CompanyColumn;
 
 export interface SourceSpec {
   /** The Odoo model read. */
@@ -71,6 +85,11 @@ export interface SourceSpec {
    * `{ code, name }` pseudo-records (dim_promotion_types).
    */
   selectionOf?: string;
+  /**
+   * Every record is read once per company of the user, in that company's context: one row per record and
+   * company, the company in the source's CompanyColumn (dim_product_costs).
+   */
+  perCompany?: boolean;
   /** Business columns this source fills; the common ones (odoo_id ← id, write_date, extra, ...) are implicit. */
   columns: ColumnSpec[];
 }

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { Settings } from '../config.ts';
 import { describeDatabaseUrl, openTargetDatabase } from '../db/target.ts';
 import { MIGRATIONS_FOLDER } from '../db/migrate.ts';
-import { entities, planSource, seriesOf, MissingFieldError, MissingModelError, type OdooSeries } from '../entities/index.ts';
+import { CompanyDependentColumnError, entities, planSource, seriesOf, MissingFieldError, MissingModelError, type OdooSeries } from '../entities/index.ts';
 import type { Logger } from '../log.ts';
 import { OdooAccessError, OdooAuthError, OdooError, OdooUnknownModelError, type FieldsGetResult, type OdooClient } from '../odoo/index.ts';
 import { odooClientFromSettings } from '../sync/context.ts';
@@ -195,21 +195,45 @@ async function checkOdoo(options: CheckOptions, add: (r: CheckResult) => void): 
       add({ check: 'odoo models', status: 'skip', detail: 'not authenticated' });
       return;
     }
-    const context = await userContext(odoo, uid);
-    for (const entity of entities) add(await checkEntity(odoo, entity, series, context, settings.EXTRA_FIELDS?.[entity.table] ?? []));
+    const user = await userContext(odoo, uid);
+    const dependent: string[] = [];
+    for (const entity of entities) {
+      add(await checkEntity(odoo, entity, series, user.context, settings.EXTRA_FIELDS?.[entity.table] ?? [], dependent, user.mainLabel));
+    }
+    if (dependent.length > 0) {
+      add({
+        check: 'company-dependent columns',
+        status: 'ok',
+        detail: `the API user's main company is ${user.mainLabel} (first of its ${user.companies} companies in every read); ${dependent.join('; ')}`,
+      });
+    }
   } finally {
     odoo.close();
   }
 }
 
-async function userContext(odoo: OdooClient, uid: number): Promise<Record<string, unknown>> {
+/** The sync's reading context (every company of the user, the main one first) and how to name the main company. */
+async function userContext(odoo: OdooClient, uid: number): Promise<{ context: Record<string, unknown>; mainLabel: string; companies: number }> {
   try {
-    const [user] = await odoo.read('res.users', [uid], ['company_ids'], { active_test: false });
-    const companies = Array.isArray(user?.company_ids) ? (user.company_ids as number[]) : [];
-    return { active_test: false, ...(companies.length > 0 ? { allowed_company_ids: companies } : {}) };
+    const [user] = await odoo.read('res.users', [uid], ['company_ids', 'company_id'], { active_test: false });
+    const all = Array.isArray(user?.company_ids) ? (user.company_ids as number[]) : [];
+    const main = Array.isArray(user?.company_id) ? (user.company_id as [number, string]) : null;
+    const companies = main && all.includes(main[0]) ? [main[0], ...all.filter((c) => c !== main[0])] : all;
+    return {
+      context: { active_test: false, ...(companies.length > 0 ? { allowed_company_ids: companies } : {}) },
+      mainLabel: main ? `"${main[1]}" (id ${main[0]})` : 'the API user\'s company',
+      companies: companies.length,
+    };
   } catch {
-    return { active_test: false };
+    return { context: { active_test: false }, mainLabel: 'the API user\'s company', companies: 0 };
   }
+}
+
+/** Whose values a company-dependent column carries, for people. */
+function companyReads(reads: 'record' | 'main' | 'row', mainLabel: string): string {
+  if (reads === 'record') return `the record's own company (company_id), else ${mainLabel}`;
+  if (reads === 'row') return "every company of the API user, one row each (the row's company_id)";
+  return mainLabel;
 }
 
 /** One line per entity: its models exist, its required fields are there, and the user can read it. */
@@ -219,6 +243,9 @@ async function checkEntity(
   series: OdooSeries,
   context: Record<string, unknown>,
   extraFields: string[],
+  /** Collects `table.column: whose values` for every company-dependent column read. */
+  dependent: string[],
+  mainLabel: string,
 ): Promise<CheckResult> {
   const check = `entity ${entity.table}`;
   const notes: string[] = [];
@@ -237,7 +264,13 @@ async function checkEntity(
         return { check, status: 'warn', detail: `${planned.reason}: the table stays empty (optional model)`, fix: `install the module providing ${source.model} if you want this table` };
       }
       notes.push(...planned.plan.warnings.map((w) => w.replace(`${entity.table}: `, '')));
+      for (const c of planned.plan.companyColumns) {
+        dependent.push(`${entity.table}.${c.column}: ${companyReads(c.reads, mainLabel)}`);
+      }
     } catch (error) {
+      if (error instanceof CompanyDependentColumnError) {
+        return { check, status: 'fail', detail: error.message, fix: 'a spec bug: tell the maintainers (the column needs a companyDependent choice)' };
+      }
       if (error instanceof MissingModelError) {
         return { check, status: 'fail', detail: error.message, fix: `install the Odoo app/module that provides ${source.model}, or leave ${entity.table} out of the sync (--entity)` };
       }

@@ -72,7 +72,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
     say(`==> Creating the warehouse schema in database ${DEMO_DATABASE} (odoo-etl migrate)`);
     const migration = await migrateDatabase(url, logger);
-    say(`    ${migration.applied.length} migration(s) applied, 24 tables + missing_data, job queue installed`);
+    say(`    ${migration.applied.length} migration(s) applied, 25 tables + missing_data, job queue installed`);
 
     const pool = await createDatabasePool(url);
     closers.push(() => pool.end());
@@ -92,7 +92,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     });
 
     const runs: RunReport[] = [];
-    say('==> Full sync of all 24 tables (odoo-etl sync): dimensions first, facts after the dimensions they reference');
+    say('==> Full sync of all 25 tables (odoo-etl sync): dimensions first, facts after the dimensions they reference');
     runs.push(await syncOnce(url, context, options, true));
 
     say('==> Changing records in Odoo');

@@ -120,6 +120,10 @@ function stepLine(step: RunStep, now: number, width = 0): string {
   }
   if (started !== undefined && step.status !== 'running') parts.push(formatDuration(ended - started));
   if (step.error) parts.push(step.error);
+  else {
+    const full = step.warnings.find((w) => w.includes(': full pass: '));
+    if (full) parts.push(full.slice(full.indexOf(': full pass: ') + 2));
+  }
   return parts.join('  ').trimEnd();
 }
 

@@ -62,6 +62,8 @@ export const entityStatusSchema = z.object({
       startedAt: iso,
       finishedAt: iso,
       error: z.string().nullable(),
+      /** Why that run read the table in full although it had synced before (e.g. its columns changed). */
+      fullPassReason: z.string().nullable().optional(),
     })
     .nullable(),
   jobs: z.array(jobSchema),
@@ -113,7 +115,11 @@ const stepRow = z.object({
   finished_at: iso,
   error: z.string().nullable(),
   run_status: z.string(),
+  full_reason: z.string().nullable(),
 });
+
+/** The run's reason for a full pass of a table that had synced before (entity-step's sourceMode writes it among the warnings). */
+const FULL_REASON = sql.fragment`(select w from unnest(e.warnings) w where w like '%: full pass: %' limit 1) as full_reason`;
 
 export async function getStatus(pool: DatabasePool, options: StatusOptions): Promise<Status> {
   const now = options.now ?? new Date();
@@ -123,13 +129,13 @@ export async function getStatus(pool: DatabasePool, options: StatusOptions): Pro
   // The newest step of each entity, and the newest finished one (they differ while a run is going on).
   const latest = await pool.any(sql.type(stepRow)`
     select distinct on (e.entity) e.entity, e.run_id, e.status, e.mode, e.read, e.inserted, e.updated, e.unchanged, e.deleted,
-           e.started_at, e.finished_at, e.error, r.status as run_status
+           e.started_at, e.finished_at, e.error, r.status as run_status, ${FULL_REASON}
       from etl.run_entity e join etl.run r on r.id = e.run_id
      where e.entity = any(${sql.array(names, 'text')})
      order by e.entity, e.run_id desc`);
   const lastFinished = await pool.any(sql.type(stepRow)`
     select distinct on (e.entity) e.entity, e.run_id, e.status, e.mode, e.read, e.inserted, e.updated, e.unchanged, e.deleted,
-           e.started_at, e.finished_at, e.error, r.status as run_status
+           e.started_at, e.finished_at, e.error, r.status as run_status, ${FULL_REASON}
       from etl.run_entity e join etl.run r on r.id = e.run_id
      where e.entity = any(${sql.array(names, 'text')}) and e.status in ('succeeded', 'failed', 'skipped')
      order by e.entity, e.run_id desc`);
@@ -233,6 +239,7 @@ export async function getStatus(pool: DatabasePool, options: StatusOptions): Pro
             startedAt: shown.started_at,
             finishedAt: shown.finished_at,
             error: shown.error,
+            fullPassReason: shown.full_reason,
           }
         : null,
       jobs: entityJobs,
@@ -332,6 +339,11 @@ export function renderStatus(status: Status): string[] {
     e.jobs.length === 0 ? '' : e.jobs.map((j) => describeJob(j, now)).join('; '),
   ]);
   out.push(...formatTable(['entity', 'state', 'last success', 'rows', 'watermark (write_date)', 'last run ins/upd/same/del', 'missing', 'jobs'], rows));
+  const fullPasses = status.entities.flatMap((e) => (e.lastRun?.fullPassReason ? [e.lastRun.fullPassReason] : []));
+  if (fullPasses.length > 0) {
+    out.push('', 'full passes in the last run:');
+    for (const reason of fullPasses) out.push(`  - ${reason}`);
+  }
   if (status.otherJobs.length > 0) {
     out.push('');
     out.push('other jobs:');

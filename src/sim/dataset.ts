@@ -5,7 +5,7 @@
 // meaning are stored; `Db.value` derives the rest. Values for fields a version lacks are dropped on insert,
 // so the data follows each version's fields_get (detailed_type vs type+is_storable, pos_categ_id(s), ...).
 import { toOdooDatetime } from '../odoo/datetime.ts';
-import type { Db, Rec } from './store.ts';
+import { PerCompany, type Db, type Rec } from './store.ts';
 
 const DAY = 86_400_000;
 /** Data "now": fixed so that the same seed and scale give the same bytes on any day. */
@@ -174,7 +174,7 @@ export function generateDataset(db: Db, o: DatasetOptions): void {
     const active = !chance(0.03);
     const stamp = dimStamp();
     put('product.template', {
-      id: i, name, default_code: code, categ_id: pick(leafCats), list_price: price, standard_price: cost, sale_ok: true, purchase_ok: !service,
+      id: i, name, default_code: code, categ_id: pick(leafCats), list_price: price, sale_ok: true, purchase_ok: !service,
       available_in_pos: !service, pos_categ_id: posCat, pos_categ_ids: [posCat], uom_id: 1, uom_po_id: 1, active, company_id: false,
       barcode: service ? false : String(5400000000000 + i * 10), description_sale: false, product_brand_id: brands.length > 0 ? pick(brands) : undefined,
       ...typeVals, ...stamp,
@@ -183,7 +183,8 @@ export function generateDataset(db: Db, o: DatasetOptions): void {
     for (const label of labels) {
       const vid = variantId++;
       const vcode = label ? `${code}-${label.toUpperCase()}` : code;
-      put('product.product', { id: vid, product_tmpl_id: i, name, default_code: vcode, _variant_label: label ?? undefined, barcode: label ? String(5500000000000 + vid * 10) : false, active, ...stamp });
+      // The cost is company-dependent: set in the head office (the demo's company), unset elsewhere as in Odoo.
+      put('product.product', { id: vid, product_tmpl_id: i, name, default_code: vcode, standard_price: new PerCompany({ 1: cost }), _variant_label: label ?? undefined, barcode: label ? String(5500000000000 + vid * 10) : false, active, ...stamp });
       variants.push({ id: vid, price, cost, name: label ? `${name} (${label})` : name, storable: !service });
     }
   }

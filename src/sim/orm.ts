@@ -3,7 +3,7 @@
 // multi-company record rules, access rights of the restricted user, and Odoo's order semantics.
 import { DomainCompiler, mentionsActive, type Pred } from './domain.ts';
 import { faults } from './faults.ts';
-import { DEFAULT_ORDER, type Db, type ModelTable, type Rec } from './store.ts';
+import { DEFAULT_COMPANY, DEFAULT_ORDER, type Db, type ModelTable, type Rec } from './store.ts';
 import type { WireValue } from './xmlrpc-codec.ts';
 
 export interface SimUser {
@@ -78,12 +78,14 @@ export class Orm {
         return this.search(t, user, a.domain, ctx, 0, a.limit, 'id').length;
       case 'search_read': {
         const fields = this.fieldList(t, user, a.fields);
-        return this.search(t, user, a.domain, ctx, a.offset, a.limit, a.order).map((r) => this.readRec(t, r, fields));
+        const company = this.envCompany(user, ctx);
+        return this.search(t, user, a.domain, ctx, a.offset, a.limit, a.order).map((r) => this.readRec(t, r, fields, company));
       }
       case 'read': {
         const ids = Array.isArray(a.ids) ? a.ids : typeof a.ids === 'number' ? [a.ids] : [];
         const fields = this.fieldList(t, user, a.fields);
-        return ids.map((id) => t.records.get(id as number)).filter((r): r is Rec => r !== undefined).map((r) => this.readRec(t, r, fields));
+        const company = this.envCompany(user, ctx);
+        return ids.map((id) => t.records.get(id as number)).filter((r): r is Rec => r !== undefined).map((r) => this.readRec(t, r, fields, company));
       }
       case 'fields_get':
         return this.fieldsGet(t, a.allfields, a.attributes);
@@ -118,10 +120,24 @@ export class Orm {
     return ['id', ...list.filter((f) => f !== 'id')];
   }
 
-  readRec(t: ModelTable, r: Rec, fields: string[]): { [k: string]: WireValue } {
+  /** A record as read() returns it, company-dependent fields as `company` (env.company) sees them. */
+  readRec(t: ModelTable, r: Rec, fields: string[], company = DEFAULT_COMPANY): { [k: string]: WireValue } {
     const out: { [k: string]: WireValue } = {};
-    for (const f of fields) out[f] = f === 'id' ? r.id : this.db.readValue(t, r, f);
+    for (const f of fields) out[f] = f === 'id' ? r.id : this.db.readValue(t, r, f, company);
     return out;
+  }
+
+  /**
+   * Odoo's env.company: the first of allowed_company_ids (each must be one of the user's companies), or
+   * the user's own company (res.users.company_id) when the context names none.
+   */
+  envCompany(user: SimUser, ctx: Record<string, unknown>): number {
+    const asked = ctx.allowed_company_ids;
+    if (Array.isArray(asked) && asked.length > 0) {
+      for (const c of asked) if (!user.companyIds.includes(c as number)) throw faults.invalidCompanies();
+      return asked[0] as number;
+    }
+    return user.companyId;
   }
 
   fieldsGet(t: ModelTable, allfields: unknown, attributes: unknown): WireValue {

@@ -7,7 +7,7 @@ import { CallCounter, FaultInjector, type FaultKind, type FaultSpec } from './co
 import { ADMIN_UID, demoUid, dt, generateDataset } from './dataset.ts';
 import { faults, OdooFault } from './faults.ts';
 import { MODEL_METHODS, Orm, PUBLIC_METHODS, type SimUser } from './orm.ts';
-import { Db, ModelTable, type Rec } from './store.ts';
+import { Db, DEFAULT_COMPANY, ModelTable, PerCompany, type Rec } from './store.ts';
 import { loadVersionFile, type ModelFields, type OdooVersion } from './versions.ts';
 import { faultResponse, methodResponse, PyFloat, type EnvelopeStyle, parseMethodCall, pyJson, XmlRpcParseError, type WireValue } from './xmlrpc-codec.ts';
 
@@ -200,9 +200,13 @@ export class Simulator {
     return t;
   }
 
-  /** Creates a record as Odoo would stamp it (create/write date = the clock). Values in raw form (many2one = id). */
-  create(model: string, values: Record<string, unknown>): number {
+  /**
+   * Creates a record as Odoo would stamp it (create/write date = the clock). Values in raw form (many2one = id);
+   * a company-dependent field's value is the value of `company` (the creating user's company by default).
+   */
+  create(model: string, values: Record<string, unknown>, opts: { company?: number } = {}): number {
     const t = this.tableOrThrow(model);
+    values = this.perCompany(t, undefined, values, opts.company);
     const stamp = dt(this.now().getTime());
     // Odoo defaults company_id to the user's company on company-bound models; shared catalogues stay global.
     const companyDefault = t.multiCompany && !SHARED_BY_DEFAULT.has(model) ? { company_id: 1 } : {};
@@ -219,16 +223,56 @@ export class Simulator {
     return rec.id;
   }
 
-  /** Writes like Odoo; `writeDate` earlier than now mimics a long transaction that commits late. */
-  write(model: string, ids: number[], values: Record<string, unknown>, opts: { writeDate?: Date | string | number } = {}): void {
+  /**
+   * Writes like Odoo; `writeDate` earlier than now mimics a long transaction that commits late. A
+   * company-dependent field is written for `company` only (Odoo's `with_company(company).write`), the
+   * others keep theirs; like any write() it stamps write_date, on every version.
+   */
+  write(model: string, ids: number[], values: Record<string, unknown>, opts: { writeDate?: Date | string | number; company?: number } = {}): void {
     const t = this.tableOrThrow(model);
     const stamp = dt(opts.writeDate !== undefined ? new Date(opts.writeDate).getTime() : this.now().getTime());
     for (const id of ids) {
       const r = t.records.get(id);
       if (!r) throw new Error(`${model}(${id}) does not exist`);
-      Object.assign(r, values, { write_date: stamp, write_uid: ADMIN_UID });
+      Object.assign(r, this.perCompany(t, r, values, opts.company), { write_date: stamp, write_uid: ADMIN_UID });
     }
     t.version++;
+  }
+
+  /** Sets a user's main company (res.users.company_id, Odoo's env.company without a context); it must be one of the user's companies. */
+  setUserCompany(login: string, company: number): void {
+    const user = this.users.find((u) => u.login === login);
+    if (!user) throw new Error(`no user ${login}`);
+    if (!user.companyIds.includes(company)) throw new Error(`company ${company} is not one of ${login}'s companies`);
+    user.companyId = company;
+    const rec = this.tableOrThrow('res.users').records.get(user.uid);
+    if (rec) rec.company_id = company;
+  }
+
+  /**
+   * Odoo 16/17 only: changes a company-dependent value in `ir.property` directly (the Company Properties
+   * menu, an import of ir.property, a default for the company), which leaves the record's write_date alone.
+   * 18+ have no ir.property: the values are a jsonb column of the record, changed through write().
+   */
+  setProperty(model: string, id: number, field: string, company: number, value: unknown): void {
+    if (this.version !== '16.0' && this.version !== '17.0') throw new Error(`Odoo ${this.version} has no ir.property: write ${model}.${field} with a company instead`);
+    const t = this.tableOrThrow(model);
+    const r = t.records.get(id);
+    if (!r) throw new Error(`${model}(${id}) does not exist`);
+    if (!t.fields[field]?.company_dependent) throw new Error(`${model}.${field} is not company-dependent`);
+    Object.assign(r, this.perCompany(t, r, { [field]: value }, company));
+    t.version++;
+  }
+
+  /** Values with each company-dependent field's value set for one company (the others' values kept). */
+  private perCompany(t: ModelTable, rec: Rec | undefined, values: Record<string, unknown>, company = DEFAULT_COMPANY): Record<string, unknown> {
+    const out = { ...values };
+    for (const [field, value] of Object.entries(values)) {
+      if (!t.fields[field]?.company_dependent || value instanceof PerCompany) continue;
+      const current = rec?.[field];
+      out[field] = (current instanceof PerCompany ? current : new PerCompany()).with(company, value);
+    }
+    return out;
   }
 
   archive(model: string, ids: number[]): void {
@@ -291,11 +335,11 @@ export class Simulator {
   }
 
   /** Records in Odoo's read() shape (many2one pairs, floats), every stored field or the ones named. */
-  read(model: string, ids?: number[], fields?: string[]): Record<string, WireValue>[] {
+  read(model: string, ids?: number[], fields?: string[], company?: number): Record<string, WireValue>[] {
     const t = this.tableOrThrow(model);
     const names = fields ?? Object.keys(t.fields).filter((f) => t.fields[f]!.store === true);
     const recs = ids ? ids.map((id) => t.records.get(id)).filter((r): r is Rec => !!r) : [...t.records.values()];
-    return recs.map((r) => this.orm.readRec(t, r, ['id', ...names.filter((n) => n !== 'id')]));
+    return recs.map((r) => this.orm.readRec(t, r, ['id', ...names.filter((n) => n !== 'id')], company));
   }
 
   /** sha256 of every served record's stored fields as the API would return them. */
@@ -545,7 +589,7 @@ export class Simulator {
       res.writeHead(status, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify(payload, (_k, v: unknown) => (v instanceof PyFloat ? v.value : v)));
     };
-    const allowed = ['create', 'write', 'archive', 'unlink', 'setQuantQuantity', 'mergeQuants', 'stampAll', 'setClock', 'advanceClock', 'setLatency', 'injectFault', 'clearFaults', 'callCounts', 'resetCounts', 'records', 'read', 'checksum', 'now', 'models', 'info'];
+    const allowed = ['create', 'write', 'setProperty', 'setUserCompany', 'archive', 'unlink', 'setQuantQuantity', 'mergeQuants', 'stampAll', 'setClock', 'advanceClock', 'setLatency', 'injectFault', 'clearFaults', 'callCounts', 'resetCounts', 'records', 'read', 'checksum', 'now', 'models', 'info'];
     if (!allowed.includes(action)) return send(404, { error: `unknown action ${action}` });
     try {
       const parsed: unknown = body.trim() === '' ? [] : JSON.parse(body);

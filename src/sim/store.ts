@@ -9,6 +9,20 @@ export interface Rec {
   [field: string]: unknown;
 }
 
+/**
+ * A company-dependent field's values, one per company (Odoo 16/17 keep them as ir.property rows, 18+ as a
+ * jsonb column keyed by company). A company without a value reads the field's fallback (0.0 / false).
+ */
+export class PerCompany {
+  constructor(readonly values: Record<number, unknown> = {}) {}
+  with(company: number, value: unknown): PerCompany {
+    return new PerCompany({ ...this.values, [company]: value });
+  }
+}
+
+/** The company whose values a read without allowed_company_ids sees: Odoo's env.company is the user's company. */
+export const DEFAULT_COMPANY = 1;
+
 /** one2many fields and the many2one that is their inverse (fields_get does not record `relation_field`). */
 const INVERSES: Record<string, string> = {
   'pos.order.lines': 'order_id',
@@ -136,21 +150,60 @@ export class Db {
     return s;
   }
 
-  /** The raw value of a field: many2one as id or false, x2many as id list, floats as numbers. */
-  value(t: ModelTable, rec: Rec, field: string): unknown {
+  /**
+   * The raw value of a field: many2one as id or false, x2many as id list, floats as numbers. `company` is
+   * the reading environment's company (env.company = allowed_company_ids[0]): company-dependent fields, and
+   * the fields Odoo computes from them, answer for it.
+   */
+  value(t: ModelTable, rec: Rec, field: string, company = DEFAULT_COMPANY): unknown {
     if (field === 'id') return rec.id;
-    if (Object.prototype.hasOwnProperty.call(rec, field)) return rec[field];
     const meta = t.fields[field];
+    if (Object.prototype.hasOwnProperty.call(rec, field)) {
+      const own = rec[field];
+      if (own instanceof PerCompany) return company in own.values ? own.values[company] : fallback(meta);
+      return own;
+    }
     if (!meta) return false;
+    const related = this.companyRelated(t, rec, field, company);
+    if (related !== undefined) return related;
     if (field === 'display_name') return this.displayName(t.name, rec.id);
     if (field === '__last_update') return rec.write_date ?? rec.create_date ?? false; // Odoo 16's magic field
     const inverse = meta.type === 'one2many' ? INVERSES[`${t.name}.${field}`] : undefined;
     if (inverse && meta.relation) return this.inverse(meta.relation, inverse, rec.id);
-    return this.generic(t, rec, field, meta);
+    return this.generic(t, rec, field, meta, company);
   }
 
-  private generic(t: ModelTable, rec: Rec, field: string, meta: FieldMeta): unknown {
-    const h = mix(this.salt(t.name, field) ^ Math.imul(rec.id, 0x9e3779b1));
+  /**
+   * Fields Odoo derives from another record or from env.company (undefined: not one of them):
+   * product.product's company_id is its template's; a template's cost is its only variant's in the
+   * environment's company (0.0 with several variants); cost method and valuation are the category's
+   * company-dependent properties.
+   */
+  private companyRelated(t: ModelTable, rec: Rec, field: string, company: number): unknown {
+    if (t.name === 'product.product' && field === 'company_id') {
+      const tmpl = this.tables.get('product.template');
+      const parent = tmpl?.records.get(rec.product_tmpl_id as number);
+      return tmpl && parent ? this.value(tmpl, parent, 'company_id', company) : false;
+    }
+    if (t.name === 'product.template' && field === 'standard_price') {
+      const variants = this.inverse('product.product', 'product_tmpl_id', rec.id);
+      const pp = this.tables.get('product.product');
+      const only = variants.length === 1 && pp ? pp.records.get(variants[0]!) : undefined;
+      return only && pp ? this.value(pp, only, 'standard_price', company) : 0;
+    }
+    if ((t.name === 'product.product' || t.name === 'product.template') && (field === 'cost_method' || field === 'valuation')) {
+      const cat = this.tables.get('product.category');
+      const categ = cat?.records.get(this.value(t, rec, 'categ_id', company) as number);
+      return cat && categ ? this.value(cat, categ, field === 'cost_method' ? 'property_cost_method' : 'property_valuation', company) : false;
+    }
+    return undefined;
+  }
+
+  private generic(t: ModelTable, rec: Rec, field: string, meta: FieldMeta, company = DEFAULT_COMPANY): unknown {
+    // A company-dependent field not set anywhere has a value per company (the default company's is the
+    // value every other field's hash would give, so the dataset reads the same as before per company).
+    const perCompany = meta.company_dependent && company !== DEFAULT_COMPANY ? Math.imul(company, 0x85ebca6b) : 0;
+    const h = mix(this.salt(t.name, field) ^ Math.imul(rec.id, 0x9e3779b1) ^ perCompany);
     switch (meta.type) {
       case 'boolean':
         return field === 'active' ? true : (h & 7) === 0;
@@ -208,10 +261,10 @@ export class Db {
     return `${model},${id}`;
   }
 
-  /** A field's value in Odoo's read() shape. */
-  readValue(t: ModelTable, rec: Rec, field: string): WireValue {
+  /** A field's value in Odoo's read() shape, as a user whose env.company is `company` reads it. */
+  readValue(t: ModelTable, rec: Rec, field: string, company = DEFAULT_COMPANY): WireValue {
     const meta = t.fields[field];
-    const raw = this.value(t, rec, field);
+    const raw = this.value(t, rec, field, company);
     if (!meta) return raw as WireValue;
     switch (meta.type) {
       case 'many2one': {
@@ -233,6 +286,13 @@ export class Db {
         return raw === null || raw === undefined || raw === '' ? (raw === '' ? '' : false) : (raw as WireValue);
     }
   }
+}
+
+/** What a company-dependent field reads for a company that has no value: Odoo's empty value of its type. */
+function fallback(meta: FieldMeta | undefined): unknown {
+  if (!meta) return false;
+  if (meta.type === 'float' || meta.type === 'monetary' || meta.type === 'integer') return 0;
+  return false;
 }
 
 export const DEFAULT_ORDER: Record<string, string> = {

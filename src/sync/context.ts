@@ -15,9 +15,17 @@ export interface OdooSession {
   /** `16.0` … `19.0` (saas versions map to their base series). */
   serie: string;
   uid: number;
+  /** The user's companies, the main one (res.users.company_id) first. */
   companyIds: number[];
-  /** Read archived records too, across every company of the user. */
+  /** The user's main company (res.users.company_id): the company whose values shared records' company-dependent fields carry. */
+  companyId: number | null;
+  /** Read archived records too, across every company of the user, the main company first (env.company). */
   context: OdooContext;
+}
+
+/** The session context with `company` as env.company (first of allowed_company_ids), every other company still allowed. */
+export function contextForCompany(session: OdooSession, company: number): OdooContext {
+  return { ...session.context, allowed_company_ids: [company, ...session.companyIds.filter((c) => c !== company)] };
 }
 
 export interface SyncContext {
@@ -72,13 +80,17 @@ export function createSyncContext(options: { pool: DatabasePool; odoo: OdooClien
 async function openSession(odoo: OdooClient): Promise<OdooSession> {
   const version = await odoo.version();
   const uid = await odoo.authenticate();
-  const [user] = await odoo.read('res.users', [uid], ['company_ids'], { active_test: false });
-  const companyIds = Array.isArray(user?.company_ids) ? (user.company_ids as number[]) : [];
+  const [user] = await odoo.read('res.users', [uid], ['company_ids', 'company_id'], { active_test: false });
+  const all = Array.isArray(user?.company_ids) ? (user.company_ids as number[]) : [];
+  const main = Array.isArray(user?.company_id) ? Number(user.company_id[0]) : typeof user?.company_id === 'number' ? user.company_id : null;
+  // Odoo evaluates company-dependent fields for the first allowed company: the user's main one, as its UI does.
+  const companyIds = main !== null && all.includes(main) ? [main, ...all.filter((c) => c !== main)] : all;
   const major = Number(String(version.server_serie).replace(/^saas~/, '').split('.')[0]);
   return {
     serie: `${major}.0`,
     uid,
     companyIds,
+    companyId: main,
     context: { active_test: false, ...(companyIds.length > 0 ? { allowed_company_ids: companyIds } : {}) },
   };
 }

@@ -18,7 +18,7 @@
 import { sql, type DatabasePool, type DatabaseTransactionConnection } from 'slonik';
 import { z } from 'zod';
 import { getEntity } from '../entities/index.ts';
-import { MissingFieldError, MissingModelError, planSource, selectionRows, seriesOf, toRow, type SourcePlan } from '../entities/plan.ts';
+import { CompanyDependentColumnError, MissingFieldError, MissingModelError, planSource, selectionRows, seriesOf, toRow, type SourcePlan } from '../entities/plan.ts';
 import type { Entity, SourceSpec } from '../entities/types.ts';
 import {
   makeRecordDecoder,
@@ -32,7 +32,7 @@ import {
   type RawRecord,
 } from '../odoo/index.ts';
 import { nextById, nextByWriteDate, type WriteDateStepCursor } from '../odoo/keyset-step.ts';
-import type { SyncContext } from './context.ts';
+import { contextForCompany, type OdooSession, type SyncContext } from './context.ts';
 import { AdaptiveBatchSize } from './batch-size.ts';
 import { upsertRows, type LoadCounts } from './load.ts';
 import { incrementalStart, nextWatermark, readIncrementalCursor, type IncrementalCursor } from './watermark.ts';
@@ -92,6 +92,7 @@ export function isPermanent(error: unknown): boolean {
   return (
     error instanceof MissingFieldError ||
     error instanceof MissingModelError ||
+    error instanceof CompanyDependentColumnError ||
     error instanceof OdooAuthError ||
     error instanceof OdooAccessError ||
     error instanceof OdooUnknownModelError ||
@@ -227,7 +228,8 @@ async function readPart(ctx: SyncContext, runId: number, entity: Entity, plan: E
     if (current.mode === 'incremental' && incrementalWatermark === undefined) {
       incrementalWatermark = nextWatermark(ctx.odoo.clock, sent, ctx.settings.LOOKBACK) ?? null;
     }
-    return { ...r, calls: 1, ms };
+    const { byCompany, calls } = await readForCompanies(ctx, session, sourceSpec, current.plan, r.records);
+    return { ...r, byCompany, calls: 1 + calls, ms };
   };
 
   // A job loads batch after batch for up to JOB_BUDGET_MS, reading the next batch while the previous one
@@ -248,14 +250,16 @@ async function readPart(ctx: SyncContext, runId: number, entity: Entity, plan: E
       prefetched = readBatch(batch.cursor);
       prefetched.catch(() => {}); // awaited (and thrown) in the next turn; not an unhandled rejection meanwhile
     }
-    const rows = batch.records.map((record) => toRow(entity, sourceSpec, current.plan, decode(record)));
+    const rows = batch.byCompany
+      ? batch.byCompany.flatMap(({ company, records }) => records.map((record) => toRow(entity, sourceSpec, current.plan, decode(record), company)))
+      : batch.records.map((record) => toRow(entity, sourceSpec, current.plan, decode(record)));
     let calls = batch.calls;
     let snapshotKeys: Array<Record<string, unknown>> | undefined;
     if (batch.done && current.mode === 'snapshot') {
       // Quants change and vanish without write_date moving: the snapshot's truth is Odoo's id set now.
       const ids = await ctx.odoo.search(model, domain, { context: session.context });
       calls++;
-      snapshotKeys = ids.map((id) => ({ odoo_id: id }));
+      snapshotKeys = sourceSpec.perCompany ? perCompanyKeys(entity, sourceSpec, ids, session.companyIds) : ids.map((id) => ({ odoo_id: id }));
     }
     const loading = Date.now();
     const cursor: unknown = current.mode === 'incremental'
@@ -276,8 +280,64 @@ async function readPart(ctx: SyncContext, runId: number, entity: Entity, plan: E
   }
 }
 
+/**
+ * Company-dependent values as the spec chose them, for one batch read in the main company's context.
+ * Per-company sources: the batch's records again in every other company's context (one read each), so a
+ * record gives a row per company. Sources with 'record' columns: the records whose company_id is another
+ * company get those columns re-read in that company's context (one read per company present in the batch).
+ * The keyset walk itself is untouched: these are reads by id of the batch it just returned.
+ */
+export async function readForCompanies(
+  ctx: SyncContext,
+  session: OdooSession,
+  source: SourceSpec,
+  plan: SourcePlan,
+  records: RawRecord[],
+): Promise<{ byCompany?: Array<{ company: number; records: RawRecord[] }>; calls: number }> {
+  if (records.length === 0) return { byCompany: source.perCompany ? [] : undefined, calls: 0 };
+  const [main, ...others] = session.companyIds;
+  const ids = records.map((r) => r.id);
+  if (source.perCompany) {
+    if (main === undefined) throw new Error(`${plan.table}: the API user has no company to read ${plan.model} for`);
+    const byCompany = [{ company: main, records }];
+    for (const company of others) {
+      byCompany.push({ company, records: await ctx.odoo.read(plan.model, ids, plan.fields, contextForCompany(session, company)) });
+    }
+    return { byCompany, calls: others.length };
+  }
+  if (plan.companyFields.length === 0) return { calls: 0 };
+  const groups = new Map<number, RawRecord[]>();
+  for (const record of records) {
+    const raw = record.company_id;
+    const company = Array.isArray(raw) ? Number(raw[0]) : typeof raw === 'number' ? raw : null;
+    // Shared records keep the main company's values; a company the user cannot select keeps them too.
+    if (company === null || company === main || !others.includes(company)) continue;
+    const group = groups.get(company);
+    if (group) group.push(record);
+    else groups.set(company, [record]);
+  }
+  for (const [company, group] of groups) {
+    const own = await ctx.odoo.read(plan.model, group.map((r) => r.id), plan.companyFields, contextForCompany(session, company));
+    const byId = new Map(own.map((r) => [r.id, r]));
+    for (const record of group) {
+      const values = byId.get(record.id);
+      if (values) for (const f of plan.companyFields) record[f] = values[f];
+    }
+  }
+  return { calls: groups.size };
+}
+
+/** A per-company snapshot's keys: every id for every company of the user. */
+function perCompanyKeys(entity: Entity, source: SourceSpec, ids: number[], companies: number[]): Array<Record<string, unknown>> {
+  const companyColumn = source.columns.find((c) => 'readCompany' in c)!.column;
+  const idColumn = entity.key.find((k) => k !== companyColumn)!;
+  return companies.flatMap((company) => ids.map((id) => ({ [idColumn]: id, [companyColumn]: company })));
+}
+
 interface Batch {
   records: RawRecord[];
+  /** Per-company sources: the batch's records as each company reads them. */
+  byCompany?: Array<{ company: number; records: RawRecord[] }>;
   cursor: unknown;
   done: boolean;
   calls: number;
@@ -315,7 +375,11 @@ async function planEntity(ctx: SyncContext, runId: number, entity: Entity, fullS
     }
     warnings.push(...planned.plan.warnings);
     const key = source.source ?? '';
-    const mode = await sourceMode(ctx.pool, entity, source, fullSync);
+    const { mode, reason } = await sourceMode(ctx.pool, entity, source, fullSync, planned.plan.fieldSet);
+    if (reason) {
+      warnings.push(reason);
+      ctx.logger.info({ runId, entity: entity.table, source: key }, reason);
+    }
     const domain = (source.domain ?? []) as Domain;
     if (mode !== 'full' && mode !== 'snapshot') {
       // Incremental runs skip the count: one call is their whole budget when nothing changed.
@@ -387,13 +451,47 @@ async function idRanges(ctx: SyncContext, model: string, domain: Domain, count: 
   return ranges;
 }
 
-async function sourceMode(pool: DatabasePool, entity: Entity, source: SourceSpec, fullSync: boolean): Promise<Mode> {
-  if (entity.sync === 'derived') return 'derived';
-  if (entity.sync === 'snapshot') return 'snapshot';
-  if (fullSync) return 'full';
-  const done = await pool.maybeOneFirst(sql.type(z.object({ full_done_at: z.string().nullable() }))`
-    select full_done_at from etl.watermark where entity = ${entity.table} and source = ${source.source ?? ''}`);
-  return done ? 'incremental' : 'full';
+/**
+ * How a source reads this run. An incremental source whose field set (SourcePlan.fieldSet) is not the one
+ * its last full pass wrote reads in full, with the reason: rows written before the change would never get
+ * a new column's value otherwise (only rows changed later would), and a removed extra field would stay in
+ * `extra`. A watermark from before field sets were recorded (NULL) adopts the current set, unless the set
+ * reads company-dependent columns, which older versions read for the wrong company.
+ */
+async function sourceMode(
+  pool: DatabasePool,
+  entity: Entity,
+  source: SourceSpec,
+  fullSync: boolean,
+  fieldSet: string[],
+): Promise<{ mode: Mode; reason?: string }> {
+  if (entity.sync === 'derived') return { mode: 'derived' };
+  if (entity.sync === 'snapshot') return { mode: 'snapshot' };
+  if (fullSync) return { mode: 'full' };
+  const key = source.source ?? '';
+  const row = await pool.maybeOne(sql.type(z.object({ full_done_at: z.string().nullable(), field_set: z.array(z.string()).nullable() }))`
+    select full_done_at, field_set from etl.watermark where entity = ${entity.table} and source = ${key}`);
+  if (!row?.full_done_at) return { mode: 'full' };
+  const label = `${entity.table}${key ? ` (${key})` : ''}`;
+  if (row.field_set === null) {
+    if (fieldSet.some((f) => f.includes('@'))) {
+      return { mode: 'full', reason: `${label}: full pass: its rows predate per-company reading of company-dependent columns` };
+    }
+    await pool.query(sql.unsafe`
+      update etl.watermark set field_set = ${sql.array(fieldSet, 'text')} where entity = ${entity.table} and source = ${key} and field_set is null`);
+    return { mode: 'incremental' };
+  }
+  const change = fieldSetChange(row.field_set, fieldSet);
+  if (change) return { mode: 'full', reason: `${label}: full pass: the columns read changed since the last full pass (${change})` };
+  return { mode: 'incremental' };
+}
+
+/** What differs between two field sets, as `+added −removed`; null when equal. */
+export function fieldSetChange(before: string[], now: string[]): string | null {
+  const added = now.filter((f) => !before.includes(f));
+  const removed = before.filter((f) => !now.includes(f));
+  if (added.length === 0 && removed.length === 0) return null;
+  return [...added.map((f) => `+${f}`), ...removed.map((f) => `−${f}`)].join(' ');
 }
 
 async function readWatermark(pool: DatabasePool, entity: string, source: string): Promise<Watermark> {
@@ -517,11 +615,13 @@ async function commitStep(pool: DatabasePool, c: StepCommit): Promise<Committed 
         // A finished full pass: the next incremental run starts where Odoo stood when the pass began.
         const fullHigh = c.plan.sources.find((s) => s.source === c.part.source)?.fullHigh;
         await tx.query(sql.unsafe`insert into etl.watermark (entity, source) values (${table}, ${c.part.source}) on conflict do nothing`);
+        const fieldSet = c.plan.sources.find((s) => s.source === c.part.source)?.plan.fieldSet ?? null;
         await tx.query(sql.unsafe`
           update etl.watermark
              set high_write_date = greatest(high_write_date, ${fullHigh ? odooDatetimeToIso(fullHigh) : null}::timestamptz),
                  resume_at = greatest(resume_at, ${fullPassWatermarkIso(c)}::timestamptz),
-                 full_done_at = now(), cursor_run_id = ${c.runId}, version = version + 1, updated_at = now()
+                 full_done_at = now(), cursor_run_id = ${c.runId}, version = version + 1, updated_at = now(),
+                 field_set = ${fieldSet ? sql.array(fieldSet, 'text') : null}
            where entity = ${table} and source = ${c.part.source}`);
         const ranges = sourceParts.filter((p) => p.key !== p.source).map((p) => p.key);
         if (ranges.length > 0) {

@@ -12,7 +12,7 @@ import { planSource, seriesOf, toRow } from '../entities/plan.ts';
 import { makeRecordDecoder } from '../odoo/index.ts';
 import type { SyncContext } from './context.ts';
 import { upsertRows } from './load.ts';
-import { errorMessage, type JobInfo, type StepPayload } from './entity-step.ts';
+import { errorMessage, readForCompanies, type JobInfo, type StepPayload } from './entity-step.ts';
 
 const MAX_PASSES = 4;
 export const NOT_IN_ODOO = 'not found in Odoo (deleted, or not readable by the API user)';
@@ -58,7 +58,8 @@ async function healGroup(ctx: SyncContext, table: string, model: string, ids: nu
   const counts = { healed: 0, notFound: 0, calls: 0 };
   if (!entityNames().includes(table)) return counts;
   const entity = getEntity(table);
-  const source = entity.sources.find((s) => s.model === model && !s.selectionOf);
+  // Per-company sources are nobody's parent (their rows are keyed by company too): nothing to heal there.
+  const source = entity.sources.find((s) => s.model === model && !s.selectionOf && !s.perCompany);
   if (!source) return counts;
   const session = await ctx.session();
   const fieldsGet = await ctx.fieldsGet(model);
@@ -75,6 +76,8 @@ async function healGroup(ctx: SyncContext, table: string, model: string, ids: nu
       context: session.context,
     });
     counts.calls++;
+    // Company-owned records' company-dependent columns in their own company's context, as the sync reads them.
+    counts.calls += (await readForCompanies(ctx, session, source, plan, records)).calls;
     const rows = records.map((record) => toRow(entity, source, plan, decode(record)));
     const found = new Set(records.map((r) => r.id));
     const missing = chunk.filter((id) => !found.has(id));

@@ -4,7 +4,7 @@ import { foreignKeys, openSqlDatabase, type SqlDatabase } from './helpers.ts';
 
 const TABLES = [
   'dim_branches', 'dim_branches_branch_ref', 'dim_categories', 'dim_brands', 'dim_pos_categories', 'dim_products',
-  'dim_products_product', 'dim_departments', 'dim_work_locations', 'dim_jobs', 'dim_emps', 'dim_users', 'dim_teams',
+  'dim_products_product', 'dim_product_costs', 'dim_departments', 'dim_work_locations', 'dim_jobs', 'dim_emps', 'dim_users', 'dim_teams',
   'dim_customers', 'dim_promotions', 'dim_promotion_types', 'dim_purchases', 'dim_stock_picking_type', 'fact_warehouse',
   'fact_stock_locations', 'fact_stock', 'all_sales', 'fact_sales_lines', 'fact_purchases', 'missing_data',
 ];
@@ -18,7 +18,7 @@ describe('the migrated schema', () => {
     await s.close();
   });
 
-  it('has the 24 mirrored tables of the design plus missing_data, and the registry names the same 24', async () => {
+  it('has the 25 mirrored tables of the design plus missing_data, and the registry names the same 25', async () => {
     const { rows } = await s.client.query<{ name: string }>(
       `select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
         where n.nspname = 'public' and c.relkind = 'r'`,
@@ -41,7 +41,8 @@ describe('the migrated schema', () => {
     expect(keys.all_sales).toEqual(['source', 'odoo_id']);
     expect(keys.fact_sales_lines).toEqual(['source', 'odoo_id']);
     expect(keys.missing_data).toEqual(['id']);
-    for (const t of TABLES.filter((t) => !['dim_promotion_types', 'dim_branches_branch_ref', 'all_sales', 'fact_sales_lines', 'missing_data'].includes(t))) {
+    expect(keys.dim_product_costs).toEqual(['product_id', 'company_id']);
+    for (const t of TABLES.filter((t) => !['dim_promotion_types', 'dim_branches_branch_ref', 'all_sales', 'fact_sales_lines', 'missing_data', 'dim_product_costs'].includes(t))) {
       expect(keys[t], t).toEqual(['odoo_id']);
     }
   });

@@ -86,8 +86,13 @@ export function cliEnv(harness: Pick<SyncHarness, 'db' | 'sim'>, extra: Record<s
  */
 export async function expectedRows(sim: Simulator, odoo: OdooClient, entity: Entity): Promise<Array<Record<string, unknown>>> {
   const series = seriesOf(sim.info().version);
-  const companies = sim.records('res.company').map((c) => c.id);
-  const context = { active_test: false, allowed_company_ids: companies };
+  // Company-dependent values as Odoo's UI shows them: the user's main company's for shared records, the
+  // record's own company's for company-owned ones, and every company's for per-company sources.
+  const [user] = await odoo.read('res.users', [sim.admin.uid], ['company_id']);
+  const main = Array.isArray(user?.company_id) ? Number(user.company_id[0]) : 1;
+  const companies = [main, ...sim.records('res.company').map((c) => c.id).filter((c) => c !== main)];
+  const contextFor = (company: number) => ({ active_test: false, allowed_company_ids: [company, ...companies.filter((c) => c !== company)] });
+  const context = contextFor(main);
   const rows: Array<Record<string, unknown>> = [];
   for (const source of entity.sources) {
     if (!sim.models().includes(source.model)) continue;
@@ -99,8 +104,19 @@ export async function expectedRows(sim: Simulator, odoo: OdooClient, entity: Ent
     const planned = planSource(entity, source, series, fieldsGet);
     if (planned.status !== 'ok') continue;
     const decode = makeRecordDecoder(source.model, fieldsGet, planned.plan.fields);
+    const readAs = (company: number) => odoo.searchRead(source.model, { domain: [], fields: planned.plan.fields, context: contextFor(company) });
+    if (source.perCompany) {
+      for (const company of companies) for (const record of await readAs(company)) rows.push(toRow(entity, source, planned.plan, decode(record), company));
+      continue;
+    }
+    const asCompany = new Map<number, Map<number, Record<string, unknown>>>();
+    if (planned.plan.companyFields.length > 0) {
+      for (const company of companies.slice(1)) asCompany.set(company, new Map((await readAs(company)).map((r) => [r.id, r])));
+    }
     for (const record of await odoo.searchRead(source.model, { domain: [], fields: planned.plan.fields, context })) {
-      rows.push(toRow(entity, source, planned.plan, decode(record)));
+      const owner = Array.isArray(record.company_id) ? Number(record.company_id[0]) : null;
+      const own = owner !== null ? asCompany.get(owner)?.get(record.id) : undefined;
+      rows.push(toRow(entity, source, planned.plan, decode(own ?? record)));
     }
   }
   return rows;
