@@ -74,6 +74,7 @@ describe('the npm package', () => {
     for (const needed of [
       'dist/src/index.js',
       'dist/src/index.d.ts',
+      'dist/src/log-file-stream.js',
       'dist/cli/commands/demo.js',
       'dist/tasks/sync_entity.js',
       'oclif.manifest.json',
