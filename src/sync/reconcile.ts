@@ -53,6 +53,7 @@ export async function reconcileDeletions(ctx: SyncContext, options: { entities?:
                                             ${entity.sourceColumn ? (source.source ?? null) : null},
                                             ${sql.array(ids, 'int4')}, ${startedAt}::timestamptz)`);
       results.push({ ...base, status: 'done', odooIds: ids.length, ...counts });
+      ctx.observer?.reconciled({ ...base, ...counts });
       if (counts.deleted > 0 || counts.restored > 0) ctx.logger.info({ ...base, ...counts }, 'reconciled deletions');
     }
   }

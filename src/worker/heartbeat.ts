@@ -14,6 +14,8 @@ import type { Logger } from '../log.ts';
 export class Heartbeat {
   private readonly workerIds = new Set<string>();
   private timer?: NodeJS.Timeout;
+  /** When this process last recorded its heartbeat (epoch ms); undefined before the first one. */
+  lastBeatAt?: number;
 
   constructor(
     private readonly pool: DatabasePool,
@@ -59,6 +61,7 @@ export class Heartbeat {
       insert into etl.worker_heartbeat (worker_id, process, last_seen)
       select id, ${this.processName}, now() from unnest(${sql.array([...this.workerIds], 'text')}) as id
       on conflict (worker_id) do update set last_seen = now()`);
+    this.lastBeatAt = Date.now();
   }
 
   async freeJobsOfDeadWorkers(): Promise<string[]> {

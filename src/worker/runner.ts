@@ -16,6 +16,8 @@ export interface WorkerHandle {
   stop(): Promise<void>;
   /** Resolves when the runner stops, rejects if it crashes. */
   promise: Promise<void>;
+  /** When this process last recorded its workers' heartbeat (epoch ms), if it has yet. */
+  lastHeartbeatAt(): number | undefined;
 }
 
 export interface StartWorkerOptions {
@@ -59,5 +61,5 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
         await utils.release();
       }
     })());
-  return { runner, utils, stop, promise: runner.promise };
+  return { runner, utils, stop, promise: runner.promise, lastHeartbeatAt: () => heartbeat.lastBeatAt };
 }
