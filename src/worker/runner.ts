@@ -2,7 +2,8 @@
  * Starts graphile-worker on the target database with odoo-etl's tasks and, for `odoo-etl worker`,
  * its cron schedules. Used by the long-running `worker` command and in-process by `sync`.
  */
-import { makeWorkerUtils, parseCronItems, run, type Runner, type WorkerUtils } from 'graphile-worker';
+import { EventEmitter } from 'node:events';
+import { makeWorkerUtils, parseCronItems, run, type Runner, type WorkerEvents, type WorkerUtils } from 'graphile-worker';
 import { toGraphileLogger } from '../db/migrate.ts';
 import type { SyncContext } from '../sync/context.ts';
 import { Heartbeat } from './heartbeat.ts';
@@ -39,7 +40,12 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
   const utils = await makeWorkerUtils({ connectionString: options.connectionString, logger });
   const heartbeat = new Heartbeat(context.pool, utils, Object.keys(taskList), context.logger, options.staleAfterMs ?? 60_000);
 
+  // Listening before run(): the workers are created while it starts, and a later listener never hears of them.
+  const events: WorkerEvents = new EventEmitter();
+  events.on('worker:create', ({ worker }) => heartbeat.add(worker.workerId));
+
   const runner = await run({
+    events,
     connectionString: options.connectionString,
     concurrency: options.concurrency,
     taskList,
@@ -48,7 +54,6 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
     pollInterval: options.pollIntervalMs ?? 1000,
     logger,
   });
-  runner.events.on('worker:create', ({ worker }) => heartbeat.add(worker.workerId));
   heartbeat.start();
 
   let stopped: Promise<void> | undefined;
