@@ -82,7 +82,7 @@ export function registerDatabaseMetrics(registry: Registry, options: DatabaseMet
   );
   fromSnapshot(
     'odoo_etl_workers',
-    'Worker heartbeats in the database: alive (within WORKER_STALE_AFTER) or stale',
+    'Worker processes by their heartbeat in the database: alive (within WORKER_STALE_AFTER) or stale',
     'workers', ['state'], (r) => ({ state: r.state }),
   );
   fromSnapshot('odoo_etl_runs_running', 'Runs in progress', 'runs', [], () => ({}));
@@ -141,7 +141,7 @@ async function readSnapshot(pool: DatabasePool, staleAfterMs: number): Promise<r
               from graphile_worker.jobs j where j.task_identifier = any(${tasks})) j
      group by entity, task, state
     union all
-    select 'workers', '', '', '', w.state, count(h.worker_id)::float8
+    select 'workers', '', '', '', w.state, count(distinct h.process)::float8
       from (values ('alive'), ('stale')) as w(state)
       left join etl.worker_heartbeat h
         on (h.last_seen > now() - make_interval(secs => ${staleAfterMs / 1000})) = (w.state = 'alive')

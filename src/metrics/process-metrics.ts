@@ -69,14 +69,15 @@ export function registerProcessMetrics(registry: Registry): ProcessMetrics {
   });
 
   let lastBeatAt: () => number | undefined = () => undefined;
+  const startedAt = Date.now();
   new Gauge({
     name: 'odoo_etl_worker_heartbeat_age_seconds',
-    help: "Seconds since this process last recorded its worker heartbeat in the database (others free a silent worker's jobs after WORKER_STALE_AFTER)",
+    help:
+      "Seconds since this process last recorded its worker heartbeat in the database, or since it started if it has not yet " +
+      "(the others free a silent worker's jobs after WORKER_STALE_AFTER)",
     registers,
     collect() {
-      const at = lastBeatAt();
-      if (at === undefined) this.reset();
-      else this.set((Date.now() - at) / 1000);
+      this.set((Date.now() - (lastBeatAt() ?? startedAt)) / 1000);
     },
   });
 
