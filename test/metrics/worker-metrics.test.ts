@@ -13,7 +13,7 @@ const bin = path.resolve(import.meta.dirname, '../../bin/odoo-etl.js');
 const COUNTERS = ['read', 'inserted', 'updated', 'unchanged', 'deleted'] as const;
 
 /** Polls `probe` until it returns a value (not undefined), or fails after `timeoutMs`. */
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 150_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -75,7 +75,7 @@ describe('odoo-etl worker --metrics-port', () => {
     // retrying while the rest of the run is done, so the run is certainly in progress when it is scraped.
     harness.sim.injectFault({ kind: 'http503', model: 'pos.order.line', method: 'search_read' });
 
-    const env = cliEnv(harness, { LOG_LEVEL: 'info', ODOO_RETRIES: '1', BATCH_SIZE: '100' });
+    const env = cliEnv(harness, { LOG_LEVEL: 'info', ODOO_RETRIES: '1', BATCH_SIZE: '500' });
     worker = spawn(process.execPath, [bin, 'worker', '--no-schedule', '--metrics-port', '0'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
     const port = await metricsPort(worker);
 
@@ -166,5 +166,5 @@ describe('odoo-etl worker --metrics-port', () => {
     const exited = new Promise<number | null>((resolve) => worker!.once('exit', (code) => resolve(code)));
     worker.kill('SIGTERM');
     expect(await exited).toBe(0);
-  }, 180_000);
+  }, 400_000);
 });
