@@ -10,7 +10,9 @@ import { ConfigError, loadConfig, secretValues, type LoadOptions, type Settings,
 import { createDatabasePool, guardsFromSettings, type DatabasePool, type PoolOptions } from '../src/db/pool.ts';
 import { assertMigrated } from '../src/db/schema-check.ts';
 import { openTargetDatabase, type TargetDatabase } from '../src/db/target.ts';
+import type { OdooCallObserver } from '../src/odoo/index.ts';
 import { createSyncContext, odooClientFromSettings, type SyncContext } from '../src/sync/context.ts';
+import type { SyncObserver } from '../src/sync/observer.ts';
 import { resolveEntities, UnknownEntityError } from '../src/sync/run.ts';
 import { createLogger, LogFileError, scrubError, scrubText, type Logger } from '../src/log.ts';
 import { installProcessGuards } from '../src/process-guards.ts';
@@ -101,11 +103,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return { target, pool };
   }
 
-  /** What sync steps need: the Odoo client of the settings (closed when the command ends) around `pool`. */
-  protected syncContext(pool: DatabasePool): SyncContext {
-    const odoo = odooClientFromSettings(this.settings, this.logger);
+  /** What sync steps need: the Odoo client of the settings (closed when the command ends) around `pool`; observers for metrics. */
+  protected syncContext(pool: DatabasePool, observers: { odoo?: OdooCallObserver; sync?: SyncObserver } = {}): SyncContext {
+    const odoo = odooClientFromSettings(this.settings, this.logger, observers.odoo);
     this.onClose(async () => odoo.close());
-    return createSyncContext({ pool, odoo, settings: this.settings, logger: this.logger });
+    return createSyncContext({ pool, odoo, settings: this.settings, logger: this.logger, observer: observers.sync });
   }
 
   /** `--entity` values checked against the registry; an unknown one is a usage error (exit 2) listing the valid ones. */

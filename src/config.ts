@@ -105,6 +105,9 @@ export const settingsSchema = z.object({
   RETENTION: duration.default('90d'),
   EXTRA_FIELDS: extraFields.optional(),
 
+  /** `odoo-etl worker` serves Prometheus metrics and health probes on this port (0: a free one); unset: none. */
+  METRICS_PORT: positiveInt(0, 65535).optional(),
+
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FILE: z.string().trim().min(1).optional(),
 });

@@ -7,6 +7,7 @@ export { migrateDatabase, type MigrationResult } from './db/migrate.ts';
 export { createDatabasePool } from './db/pool.ts';
 export { openTargetDatabase } from './db/target.ts';
 export { entities, entityNames, getEntity, type Entity, type EntitySpec } from './entities/index.ts';
+export { createMetrics, serveMetrics, type Metrics, type MetricsServer } from './metrics/index.ts';
 export { createOdooClient, type OdooClient, type OdooClientOptions } from './odoo/index.ts';
 export { startSimulator, type Simulator, type SimulatorOptions } from './sim/index.ts';
 export { createSyncContext, type SyncContext } from './sync/context.ts';

@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.ts';
 import { guardsFromSettings } from '../../src/db/pool.ts';
+import { createMetrics, serveMetrics, type Metrics } from '../../src/metrics/index.ts';
 import { startWorker } from '../../src/worker/runner.ts';
 import { onShutdownSignal } from '../../src/worker/signals.ts';
 
@@ -11,27 +12,46 @@ export default class Worker extends BaseCommand<typeof Worker> {
     'database and runs the schedules stored there (SYNC_SCHEDULE, RECONCILE_SCHEDULE; each fires once however many ' +
     'workers run, and missed ticks are caught up after downtime). Run as many as you like, on as many machines: the ' +
     'queue hands each job to one of them. SIGTERM or SIGINT stops taking jobs and lets the running ones finish; a ' +
-    'worker killed outright loses nothing either: its jobs are retried by the others.';
+    'worker killed outright loses nothing either: its jobs are retried by the others.\n\n' +
+    'With --metrics-port (or METRICS_PORT) it also serves, on every interface, Prometheus metrics at /metrics, ' +
+    '/healthz (the process is alive) and /readyz (the database answers and its schema is current; 503 otherwise).';
   static override examples = [
     '<%= config.bin %> worker',
     '<%= config.bin %> worker --concurrency 8',
     'SYNC_SCHEDULE="*/5 * * * *" <%= config.bin %> worker',
     '<%= config.bin %> worker --no-schedule   # jobs only; schedules run in other workers',
+    '<%= config.bin %> worker --metrics-port 9464   # then: curl localhost:9464/metrics',
   ];
   static override flags = {
     concurrency: Flags.integer({ description: 'jobs run at once [env: WORKER_CONCURRENCY]', min: 1 }),
     schedule: Flags.boolean({ description: 'also run the schedules (--no-schedule: jobs only)', default: true, allowNo: true }),
+    'metrics-port': Flags.integer({
+      description: 'serve /metrics (Prometheus), /healthz and /readyz on this port; 0 picks a free one [env: METRICS_PORT]',
+      min: 0,
+      max: 65535,
+    }),
   };
 
   protected override requires: Array<'odoo'> = ['odoo'];
 
   protected override settingsFromFlags() {
-    return { WORKER_CONCURRENCY: this.flags.concurrency };
+    return { WORKER_CONCURRENCY: this.flags.concurrency, METRICS_PORT: this.flags['metrics-port'] };
   }
 
   async run(): Promise<void> {
     const { target, pool } = await this.openMigratedDatabase();
-    const context = this.syncContext(pool);
+    let metrics: Metrics | undefined;
+    if (this.settings.METRICS_PORT !== undefined) {
+      metrics = await createMetrics({ databaseUrl: target.url, staleAfterMs: this.settings.WORKER_STALE_AFTER, logger: this.logger });
+      this.onClose(() => metrics!.close());
+    }
+    const context = this.syncContext(pool, { odoo: metrics?.odoo, sync: metrics?.sync });
+    if (metrics) {
+      // Before the worker: a port already taken stops the command before it takes any job.
+      const server = await serveMetrics({ port: this.settings.METRICS_PORT!, registry: metrics.registry, readiness: metrics.readiness, logger: this.logger });
+      this.onClose(() => server.close());
+      this.logger.info({ port: server.port }, `metrics on http://localhost:${server.port}/metrics (also /healthz, /readyz)`);
+    }
 
     const worker = await startWorker({
       connectionString: target.url,
@@ -44,6 +64,7 @@ export default class Worker extends BaseCommand<typeof Worker> {
       guards: guardsFromSettings(this.settings),
       runTimeoutMs: this.settings.RUN_TIMEOUT,
     });
+    metrics?.watchHeartbeat(worker.lastHeartbeatAt);
     this.logger.info(
       {
         database: target.description,

@@ -96,16 +96,30 @@ class DefaultOdooClient implements OdooClient {
     return new XmlRpcTransport({ url, db, username, secret: this.secret, timeoutMs: this.timeoutMs, ca: this.ca, clock: this.clock });
   }
 
-  /** Runs one logical call: counted per attempt, retried when transient. */
+  /** Runs one logical call: counted and timed per attempt, retried when transient. The one place calls and retries happen. */
   private async run<T>(model: string, method: string, attempt: () => Promise<T>): Promise<T> {
     const key = `${model}.${method}`;
+    const observer = this.opts.observer;
+    const onRetry = () => {
+      this.retries++;
+      observer?.retried({ model, method });
+    };
     try {
-      return await withRetry(this.policy, { model, method, logger: this.logger, onRetry: () => this.retries++ }, () => {
+      return await withRetry(this.policy, { model, method, logger: this.logger, onRetry }, async () => {
         this.counts[key] = (this.counts[key] ?? 0) + 1;
-        return attempt();
+        const started = performance.now();
+        let ok = false;
+        try {
+          const result = await attempt();
+          ok = true;
+          return result;
+        } finally {
+          observer?.attempted({ model, method, seconds: (performance.now() - started) / 1000, ok });
+        }
       });
     } catch (err) {
       this.failures++;
+      observer?.failed({ model, method });
       throw err;
     }
   }

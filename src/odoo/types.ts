@@ -77,6 +77,16 @@ export interface OdooClientOptions {
   caFile?: string;
   ca?: string | Buffer | Array<string | Buffer>;
   logger?: Logger;
+  /** Told of every attempt, retry and failure (metrics); the client works the same without it. */
+  observer?: OdooCallObserver;
+}
+
+/** What the client tells an observer: one call per attempt on the wire, then retries and final failures. */
+export interface OdooCallObserver {
+  attempted(call: { model: string; method: string; seconds: number; ok: boolean }): void;
+  retried(call: { model: string; method: string }): void;
+  /** A logical call that failed for good (not transient, or its retries spent). */
+  failed(call: { model: string; method: string }): void;
 }
 
 export interface CallStats {

@@ -89,8 +89,8 @@ async function checkDatabase(options: CheckOptions, add: (r: CheckResult) => voi
   }
 }
 
-/** The committed migration files against graphile_migrate.migrations (name and hash). */
-async function checkMigrations(client: pg.Client): Promise<CheckResult> {
+/** The committed migration files against graphile_migrate.migrations (name and hash); also the worker's /readyz. */
+export async function checkMigrations(client: pg.Client): Promise<CheckResult> {
   const committed = fs
     .readdirSync(path.join(MIGRATIONS_FOLDER, 'committed'))
     .filter((f) => /^\d{6}.*\.sql$/.test(f))

@@ -6,7 +6,8 @@
 import type { DatabasePool } from 'slonik';
 import type { Settings } from '../config.ts';
 import type { Logger } from '../log.ts';
-import { createOdooClient, OdooUnknownModelError, type FieldsGetResult, type OdooClient, type OdooContext } from '../odoo/index.ts';
+import { createOdooClient, OdooUnknownModelError, type FieldsGetResult, type OdooCallObserver, type OdooClient, type OdooContext } from '../odoo/index.ts';
+import type { SyncObserver } from './observer.ts';
 
 export type SyncSettings = Pick<Settings, 'BATCH_SIZE' | 'LOOKBACK' | 'EXTRA_FIELDS' | 'FULL_SYNC_CONCURRENCY'> &
   Partial<Pick<Settings, 'BATCH_TARGET'>>;
@@ -33,6 +34,8 @@ export interface SyncContext {
   odoo: OdooClient;
   settings: SyncSettings;
   logger: Logger;
+  /** Told of committed batches and settled steps (the worker's metrics); optional. */
+  observer?: SyncObserver;
   session(): Promise<OdooSession>;
   /** The model's fields, or null when the server does not have the model. */
   fieldsGet(model: string): Promise<FieldsGetResult | null>;
@@ -43,7 +46,13 @@ export interface SyncContext {
 const FIELDS_TTL_MS = 10 * 60 * 1000;
 const SESSION_TTL_MS = 10 * 60 * 1000;
 
-export function createSyncContext(options: { pool: DatabasePool; odoo: OdooClient; settings: SyncSettings; logger: Logger }): SyncContext {
+export function createSyncContext(options: {
+  pool: DatabasePool;
+  odoo: OdooClient;
+  settings: SyncSettings;
+  logger: Logger;
+  observer?: SyncObserver;
+}): SyncContext {
   let session: { at: number; value: Promise<OdooSession> } | undefined;
   const fields = new Map<string, { at: number; value: Promise<FieldsGetResult | null> }>();
   return {
@@ -96,7 +105,7 @@ async function openSession(odoo: OdooClient): Promise<OdooSession> {
 }
 
 /** The Odoo client as the settings describe it. */
-export function odooClientFromSettings(settings: Settings, logger: Logger): OdooClient {
+export function odooClientFromSettings(settings: Settings, logger: Logger, observer?: OdooCallObserver): OdooClient {
   return createOdooClient({
     url: settings.ODOO_URL!,
     db: settings.ODOO_DB!,
@@ -108,5 +117,6 @@ export function odooClientFromSettings(settings: Settings, logger: Logger): Odoo
     retries: settings.ODOO_RETRIES,
     caFile: settings.ODOO_CA_FILE,
     logger: logger.child({ component: 'odoo' }),
+    observer,
   });
 }

@@ -38,6 +38,7 @@ import { upsertRows, type LoadCounts } from './load.ts';
 import { incrementalStart, nextWatermark, readIncrementalCursor, type IncrementalCursor } from './watermark.ts';
 import { odooDatetimeToIso } from '../odoo/datetime.ts';
 import { ServerClock } from '../odoo/server-clock.ts';
+import { settleStep, type SettledStep } from './settle-step.ts';
 
 export const stepPayload = z.object({ runId: z.number().int(), entity: z.string(), part: z.string().nullish() });
 export type StepPayload = z.infer<typeof stepPayload>;
@@ -126,10 +127,13 @@ export async function runEntityStep(ctx: SyncContext, payload: StepPayload, job:
       const recorded = await ctx.pool
         .transaction(async (tx) => {
           await tx.query(sql.unsafe`update etl.run_entity set attempts = ${job.attempts} where run_id = ${runId} and entity = ${table}`);
-          await tx.query(sql.unsafe`select etl.finish_step(${runId}, ${table}, 'failed', ${message})`);
+          return settleStep(tx, runId, table, 'failed', message);
         })
         .then(
-          () => true,
+          (settled) => {
+            observeSettled(ctx, settled);
+            return true;
+          },
           (recordError: unknown) => {
             // The job fails with the step's own error (its last_error); a retry, or the worker housekeeping
             // once the job is out of attempts, settles the step.
@@ -169,7 +173,7 @@ async function step(
     // The entity's first job: start every open part but one in jobs of their own, read that one here.
     const open = plan.parts.filter((p) => !state.sources_done.includes(p.key));
     if (open.length === 0) {
-      await ctx.pool.query(sql.unsafe`select etl.finish_step(${runId}, ${entity.table}, 'succeeded')`);
+      observeSettled(ctx, await ctx.pool.transaction((tx) => settleStep(tx, runId, entity.table, 'succeeded')));
       return;
     }
     await ctx.pool.transaction(async (tx) => {
@@ -197,6 +201,7 @@ async function readPart(ctx: SyncContext, runId: number, entity: Entity, plan: E
     const rows = selectionRows(fields ?? {}, sourceSpec.selectionOf!);
     const committed = await commitStep(ctx.pool, { ...base, watermark, rows, read: rows.length, calls: 0, done: true, cursor: null,
       snapshotKeys: rows.map((r) => ({ code: r.code })) });
+    observeCommitted(ctx, entity.table, part.source, rows.length, committed);
     if (committed && committed.finished) log.info({ mode: current.mode, ...committed.finished }, `${entity.table} synced`);
     return;
   }
@@ -269,6 +274,7 @@ async function readPart(ctx: SyncContext, runId: number, entity: Entity, plan: E
       ...base, watermark: held, rows, read: batch.records.length, calls, done: batch.done, cursor,
       snapshotKeys, continueAfter: last, lookbackMs: ctx.settings.LOOKBACK,
     });
+    observeCommitted(ctx, entity.table, part.source, batch.records.length, committed);
     if (committed) {
       log.debug({ part: part.key, mode: current.mode, read: rows.length, ...committed.counts, readMs: batch.ms, loadMs: Date.now() - loading, done: batch.done }, 'batch loaded');
       if (committed.finished) log.info({ mode: current.mode, ...committed.finished }, `${entity.table} synced`);
@@ -364,13 +370,14 @@ async function planEntity(ctx: SyncContext, runId: number, entity: Entity, fullS
     const planned = planSource(entity, source, series, fieldsGet, extra);
     if (planned.status === 'skipped') {
       ctx.logger.warn({ runId, entity: entity.table }, `${entity.table} skipped: ${planned.reason}`);
-      await ctx.pool.transaction(async (tx) => {
+      const settled = await ctx.pool.transaction(async (tx) => {
         await tx.query(sql.unsafe`
           update etl.run_entity set warnings = array[${planned.reason}]::text[], mode = ${entity.sync}, calls = calls + ${calls},
                  started_at = coalesce(started_at, now())
            where run_id = ${runId} and entity = ${entity.table}`);
-        await tx.query(sql.unsafe`select etl.finish_step(${runId}, ${entity.table}, 'skipped', ${planned.reason})`);
+        return settleStep(tx, runId, entity.table, 'skipped', planned.reason);
       });
+      observeSettled(ctx, settled);
       return 'skipped';
     }
     warnings.push(...planned.plan.warnings);
@@ -549,6 +556,8 @@ interface Committed {
   counts: LoadCounts & { deleted: number };
   /** The entity's totals when this commit finished it. */
   finished?: Omit<z.infer<typeof entityTotalsSchema>, 'sources_done'>;
+  /** The settlement this commit made, if it settled the step. */
+  settled?: SettledStep | null;
 }
 
 /** Commits one batch; false when another job had already moved the cursor (this batch is dropped). */
@@ -629,7 +638,7 @@ async function commitStep(pool: DatabasePool, c: StepCommit): Promise<Committed 
         }
       }
       if (c.plan.parts.every((p) => done.includes(p.key))) {
-        await tx.query(sql.unsafe`select etl.finish_step(${c.runId}, ${table}, 'succeeded')`);
+        committed.settled = await settleStep(tx, c.runId, table, 'succeeded');
         const { sources_done: _, ...finished } = totals;
         committed.finished = finished;
       }
@@ -664,4 +673,15 @@ async function claimWatermark(tx: DatabaseTransactionConnection, table: string, 
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
+}
+
+/** Tells the observer (metrics) what a commit did, once it is committed. */
+function observeCommitted(ctx: SyncContext, entity: string, source: string, read: number, committed: Committed | false): void {
+  if (!committed || !ctx.observer) return;
+  ctx.observer.batchCommitted({ entity, source, read, ...committed.counts });
+  observeSettled(ctx, committed.settled);
+}
+
+function observeSettled(ctx: SyncContext, settled: SettledStep | null | undefined): void {
+  if (settled) ctx.observer?.stepSettled(settled);
 }

@@ -13,6 +13,7 @@ import { makeRecordDecoder } from '../odoo/index.ts';
 import type { SyncContext } from './context.ts';
 import { upsertRows } from './load.ts';
 import { errorMessage, readForCompanies, type JobInfo, type StepPayload } from './entity-step.ts';
+import { settleStep } from './settle-step.ts';
 
 const MAX_PASSES = 4;
 export const NOT_IN_ODOO = 'not found in Odoo (deleted, or not readable by the API user)';
@@ -109,17 +110,23 @@ export async function runHealStep(ctx: SyncContext, payload: StepPayload, job: J
   if (started.rowCount === 0) return;
   try {
     const result = await healMissing(ctx);
-    await ctx.pool.transaction(async (tx) => {
+    const settled = await ctx.pool.transaction(async (tx) => {
       await tx.query(sql.unsafe`
         update etl.run_entity set read = ${result.healed + result.notFound}, inserted = ${result.healed},
                deleted = 0, calls = ${result.calls}, batches = ${result.calls}
          where run_id = ${runId} and entity = ${entity}`);
-      await tx.query(sql.unsafe`select etl.finish_step(${runId}, ${entity}, 'succeeded')`);
+      return settleStep(tx, runId, entity, 'succeeded');
     });
+    if (settled) {
+      // The step's counters as the run report has them (the healed rows are the ones it inserted).
+      ctx.observer?.batchCommitted({ entity, source: '', read: result.healed + result.notFound, inserted: result.healed, updated: 0, unchanged: 0, deleted: 0 });
+      ctx.observer?.stepSettled(settled);
+    }
     ctx.logger.info({ runId, ...result }, 'missing references healed');
   } catch (error) {
     if (job.attempts >= job.maxAttempts) {
-      await ctx.pool.query(sql.unsafe`select etl.finish_step(${runId}, ${entity}, 'failed', ${errorMessage(error)})`);
+      const settled = await ctx.pool.transaction((tx) => settleStep(tx, runId, entity, 'failed', errorMessage(error)));
+      if (settled) ctx.observer?.stepSettled(settled);
     }
     throw error;
   }

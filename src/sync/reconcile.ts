@@ -60,6 +60,7 @@ export async function reconcileDeletions(ctx: SyncContext, options: { entities?:
         syncedBefore: startedAt,
       });
       results.push({ ...base, status: 'done', odooIds, ...counts });
+      ctx.observer?.reconciled({ ...base, ...counts });
       if (counts.deleted > 0 || counts.restored > 0) ctx.logger.info({ ...base, ...counts }, 'reconciled deletions');
     }
   }

@@ -18,6 +18,8 @@ export const DEFAULT_RUN_TIMEOUT_MS = 6 * 60 * 60 * 1000;
 export class Heartbeat {
   private readonly workerIds = new Set<string>();
   private timer?: NodeJS.Timeout;
+  /** When this process last recorded its heartbeat (epoch ms); undefined before the first one. */
+  lastBeatAt?: number;
 
   constructor(
     private readonly pool: DatabasePool,
@@ -68,6 +70,7 @@ export class Heartbeat {
       insert into etl.worker_heartbeat (worker_id, process, last_seen)
       select id, ${this.processName}, now() from unnest(${sql.array([...this.workerIds], 'text')}) as id
       on conflict (worker_id) do update set last_seen = now()`);
+    this.lastBeatAt = Date.now();
   }
 
   /** Run housekeeping (src/sync/housekeeping.ts): no step, and so no run, is left open for ever. */

@@ -19,6 +19,8 @@ export interface WorkerHandle {
   stop(): Promise<void>;
   /** Resolves when the runner stops, rejects if it crashes. */
   promise: Promise<void>;
+  /** When this process last recorded its workers' heartbeat (epoch ms), if it has yet. */
+  lastHeartbeatAt(): number | undefined;
 }
 
 export interface StartWorkerOptions {
@@ -77,5 +79,5 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
         await pgPool.end();
       }
     })());
-  return { runner, utils, stop, promise: runner.promise };
+  return { runner, utils, stop, promise: runner.promise, lastHeartbeatAt: () => heartbeat.lastBeatAt };
 }

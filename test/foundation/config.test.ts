@@ -10,6 +10,7 @@ describe('configuration', () => {
     expect(settings.LOOKBACK).toBe(5 * 60_000);
     expect(settings.DATABASE_URL).toBeUndefined();
     expect(settings.ODOO_TRANSPORT).toBe('auto');
+    expect(settings.METRICS_PORT).toBeUndefined();
   });
 
   it('parses durations with units', () => {
@@ -43,6 +44,8 @@ describe('configuration', () => {
     ['ODOO_TRANSPORT', 'soap', /ODOO_TRANSPORT Invalid enum value/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL Invalid enum value/],
     ['EXTRA_FIELDS', '{not json', /EXTRA_FIELDS must be JSON/],
+    ['METRICS_PORT', '70000', /METRICS_PORT must be at most 65535/],
+    ['METRICS_PORT', 'http', /METRICS_PORT must be a whole number/],
   ])('rejects %s=%s naming the variable', (variable, value, message) => {
     let caught: unknown;
     try {

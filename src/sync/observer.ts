@@ -1,0 +1,23 @@
+/**
+ * What the sync engine tells an observer (the worker's metrics) as it happens: each committed batch,
+ * each step settled and the run it closed, each reconciliation. Told only after the commit, and only
+ * by the process that did the work, so that several workers add up to the truth.
+ */
+import type { SettledStep } from './settle-step.ts';
+
+export interface BatchCommitted {
+  entity: string;
+  /** The Odoo source ('' for an entity with one source). */
+  source: string;
+  read: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  deleted: number;
+}
+
+export interface SyncObserver {
+  batchCommitted(batch: BatchCommitted): void;
+  stepSettled(step: SettledStep): void;
+  reconciled(result: { entity: string; source: string; deleted: number; restored: number }): void;
+}
