@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fixturesDir } from '../../src/sim/fixtures-dir.ts';
+import { fixturesDir } from '../support/fixtures-dir.ts';
 import { startSimulator, type Simulator } from '../../src/sim/index.ts';
 import { xmlrpcCall } from './helpers.ts';
 
@@ -150,7 +150,7 @@ describe('values have the shapes real Odoo gives', () => {
   for (const version of ['16.0', '17.0', '18.0', '19.0'] as const) {
     it(`${version}: every sampled field has a value of the recorded kind, selections are valid`, async () => {
       const s = await sim({ version, scale: 1 });
-      const dir = path.join(fixturesDir(), version, 'samples');
+      const dir = path.join(fixturesDir, version, 'samples');
       const problems: string[] = [];
       for (const file of fs.readdirSync(dir)) {
         const model = file.replace(/\.json$/, '');
