@@ -1,4 +1,4 @@
-// Typed errors mapped from what real Odoo servers return (recorded in ../shared/odoo-fixtures: XML-RPC faults
+// Typed errors mapped from what real Odoo servers return (recorded in test/fixtures/odoo: XML-RPC faults
 // and JSON-2 error bodies). Every message names model and method and quotes the server's own words; the
 // password / API key are scrubbed from every text that could carry them.
 

@@ -1,21 +1,41 @@
-// Copies what the simulator needs from the recorded fixtures into `src/sim/fields/<version>/`, so a running
-// simulator never depends on the shared folder: all `fields_get` answers (one minified file per version),
-// `version()`, the fault bodies (faultCode + faultString per case) and, for 19, the JSON-2 error bodies.
-// Run: `npx tsx src/sim/import-fixtures.ts`
+// Refreshes the repository's copies of the recorded real-Odoo fixtures from a recordings folder (one
+// `<version>/` per Odoo 16–19 server, as described in test/fixtures/odoo/README.md):
+// - what the simulator needs, into `src/sim/fields/<version>/`: all `fields_get` answers (one minified file
+//   per version), `version()`, the fault bodies (faultCode + faultString per case) and, for 19, the JSON-2
+//   error bodies;
+// - what only the tests replay, into `test/fixtures/odoo/<version>/`: samples, raw XML-RPC responses,
+//   fault request/response bodies and the JSON-2 exchanges (nothing else, to keep the repository small).
+// Run: `npx tsx src/sim/import-fixtures.ts <recordings folder>`
 import fs from 'node:fs';
 import path from 'node:path';
-import { fixturesDir } from './fixtures-dir.ts';
+import { fileURLToPath } from 'node:url';
 
 const VERSIONS = ['16.0', '17.0', '18.0', '19.0'] as const;
-const outRoot = path.join(path.dirname(new URL(import.meta.url).pathname), 'fields');
+const here = path.dirname(fileURLToPath(import.meta.url));
+const simRoot = path.join(here, 'fields');
+const testRoot = path.resolve(here, '../../test/fixtures/odoo');
+
+const recordings = process.argv[2];
+if (!recordings || !fs.existsSync(path.join(recordings, '16.0'))) {
+  console.error('usage: npx tsx src/sim/import-fixtures.ts <recordings folder holding 16.0/ … 19.0/>');
+  process.exit(2);
+}
 
 function readJson(p: string): unknown {
   return JSON.parse(fs.readFileSync(p, 'utf8'));
 }
 
+/** Copies the files of `from` whose name passes `keep` into `to` (emptied first, so removed cases go too). */
+function copyFiles(from: string, to: string, keep: (file: string) => boolean): void {
+  fs.rmSync(to, { recursive: true, force: true });
+  fs.mkdirSync(to, { recursive: true });
+  for (const f of fs.readdirSync(from).sort()) if (keep(f)) fs.copyFileSync(path.join(from, f), path.join(to, f));
+}
+
 for (const v of VERSIONS) {
-  const src = path.join(fixturesDir(), v);
-  const out = path.join(outRoot, v);
+  const src = path.join(recordings, v);
+
+  const out = path.join(simRoot, v);
   fs.mkdirSync(out, { recursive: true });
   const models: Record<string, unknown> = {};
   for (const f of fs.readdirSync(path.join(src, 'fields')).sort()) {
@@ -40,5 +60,14 @@ for (const v of VERSIONS) {
     }
     fs.writeFileSync(path.join(out, 'json2-errors.json'), JSON.stringify(errors, null, 1));
   }
+
+  // The tests take fields_get from the simulator's copy above, so `fields/` is not copied twice.
+  const tests = path.join(testRoot, v);
+  fs.mkdirSync(tests, { recursive: true });
+  fs.copyFileSync(path.join(src, 'version.json'), path.join(tests, 'version.json'));
+  copyFiles(path.join(src, 'samples'), path.join(tests, 'samples'), (f) => f.endsWith('.json'));
+  copyFiles(path.join(src, 'raw'), path.join(tests, 'raw'), (f) => f.endsWith('.response.xml'));
+  copyFiles(path.join(src, 'faults'), path.join(tests, 'faults'), (f) => /\.(json|request\.xml|response\.xml)$/.test(f));
+  if (fs.existsSync(json2)) copyFiles(json2, path.join(tests, 'json2'), (f) => /\.(request\.json|response\.json|response\.body)$/.test(f) && f !== 'index.json');
 }
-console.log(`fixtures copied to ${outRoot}`);
+console.log(`fixtures copied to ${simRoot} and ${testRoot}`);

@@ -1,5 +1,5 @@
 // The Odoo flavours the simulator speaks and the per-version files copied from the recorded fixtures
-// (see import-fixtures.ts).
+// (see import-fixtures.ts and test/fixtures/odoo/README.md).
 import fs from 'node:fs';
 import path from 'node:path';
 import { packagePath } from '../package-root.ts';

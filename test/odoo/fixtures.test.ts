@@ -15,11 +15,18 @@ import {
   type FieldsGetResult,
   type OdooClient,
 } from '../../src/odoo/index.ts';
-import { fixturesDir, startReplayServer, withLogin, type ReplayServer } from './replay-server.ts';
+import { startReplayServer, withLogin, type ReplayServer } from './replay-server.ts';
+import { loadVersionFile, type OdooVersion } from '../../src/sim/versions.ts';
+import { fixturesDir } from '../support/fixtures-dir.ts';
 
 const versions = readdirSync(fixturesDir).filter((d) => /^\d+\.0$/.test(d));
 const readJson = (...p: string[]): unknown => JSON.parse(readFileSync(path.join(fixturesDir, ...p), 'utf8'));
-const fieldsOf = (version: string, model: string) => readJson(version, 'fields', `${model}.json`) as FieldsGetResult;
+// fields_get as recorded, from the simulator's copy (one file per version, not duplicated under test/).
+const fieldsByVersion = new Map<string, Record<string, FieldsGetResult>>();
+function fieldsOf(version: string, model: string): FieldsGetResult {
+  if (!fieldsByVersion.has(version)) fieldsByVersion.set(version, loadVersionFile(version as OdooVersion, 'fields.json'));
+  return fieldsByVersion.get(version)![model]!;
+}
 const PASSWORD = 'correct-horse-battery-staple';
 const API_KEY = '0123456789abcdef0123456789abcdef01234567';
 

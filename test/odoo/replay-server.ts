@@ -2,11 +2,6 @@
 // keeps every request it received, so the real transports can be exercised without an Odoo.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const fixturesDir = process.env.ODOO_FIXTURES_DIR ?? path.resolve(repoRoot, '../shared/odoo-fixtures');
 
 export interface ReceivedRequest {
   method: string;

@@ -19,7 +19,8 @@ import {
   type OdooClient,
   type OdooClientOptions,
 } from '../../src/odoo/index.ts';
-import { fixturesDir, startReplayServer, withLogin, xmlrpcFault, xmlrpcResult, type ReplayServer } from './replay-server.ts';
+import { startReplayServer, withLogin, xmlrpcFault, xmlrpcResult, type ReplayServer } from './replay-server.ts';
+import { fixturesDir } from '../support/fixtures-dir.ts';
 
 const PASSWORD = 'pw-Sup3r-Secret-1234';
 const API_KEY = 'feedfacefeedfacefeedfacefeedfacefeedface';

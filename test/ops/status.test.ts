@@ -102,13 +102,18 @@ describe('status and missing', () => {
   });
 
   it('exits 1 when an entity is older than FRESHNESS', async () => {
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    const result = await runCli(['status', '--json'], { ...env, FRESHNESS: '1s' });
+    // The last successes, moved ten minutes into the past (rather than waiting for them to age).
+    await db.pool.query(sql.unsafe`
+      update etl.run_entity set started_at = started_at - interval '10 minutes', finished_at = finished_at - interval '10 minutes'
+       where finished_at is not null`);
+    const fresh = await runCli(['status', '--json'], { ...env, FRESHNESS: '30m' });
+    expect(fresh.code, fresh.stdout).toBe(0);
+    const result = await runCli(['status', '--json'], { ...env, FRESHNESS: '9m' });
     expect(result.code).toBe(1);
     const status = statusSchema.parse(JSON.parse(result.stdout));
     expect(status.healthy).toBe(false);
     expect(status.entities.every((e) => e.state === 'stale')).toBe(true);
-    expect(status.problems[0]).toMatch(/older than FRESHNESS \(1s\)/);
+    expect(status.problems[0]).toMatch(/older than FRESHNESS \(9m 0s\)/);
   });
 
   it('exits 1 when an entity failed, naming it and the error', async () => {

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../src/sim/fixtures-dir.ts';
+import { repoRoot } from '../support/fixtures-dir.ts';
 import { xmlrpcCall } from './helpers.ts';
 
 describe('odoo-etl sim', () => {

@@ -2,8 +2,8 @@
 // records; the fields follow each version's fields_get; the control API stamps like Odoo.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { fixturesDir } from '../../src/sim/fixtures-dir.ts';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { fixturesDir } from '../support/fixtures-dir.ts';
 import { startSimulator, type Simulator } from '../../src/sim/index.ts';
 import { xmlrpcCall } from './helpers.ts';
 
@@ -68,10 +68,9 @@ describe('dataset', () => {
     }
   });
 
-  it('scale 100 starts in a few seconds', async () => {
-    const t0 = Date.now();
+  // How fast it starts is measured by the bench, not asserted here.
+  it('scale 100 holds at least 100k order lines', async () => {
     const s = await sim({ version: '17.0', scale: 100 });
-    expect(Date.now() - t0).toBeLessThan(5000);
     expect(s.records('pos.order.line').length + s.records('sale.order.line').length).toBeGreaterThanOrEqual(100_000);
   });
 });
@@ -127,10 +126,23 @@ describe('control API', () => {
 
     s.injectFault({ kind: 'reset', onCall: 1 });
     await expect(count()).rejects.toThrow();
+    // Latency: the answer waits on a timer of that length (fake timers: nothing here measures time).
     s.setLatency(150);
-    const t0 = Date.now();
-    await count();
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
+    vi.useFakeTimers({ toFake: ['setTimeout'] });
+    try {
+      let answered = false;
+      const call = count().then(() => (answered = true));
+      while (vi.getTimerCount() === 0) await new Promise((resolve) => setImmediate(resolve));
+      await vi.advanceTimersByTimeAsync(149);
+      for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+      expect(answered).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      await call;
+      expect(answered).toBe(true);
+    } finally {
+      vi.useRealTimers();
+      s.setLatency(0);
+    }
   });
 });
 
@@ -150,7 +162,7 @@ describe('values have the shapes real Odoo gives', () => {
   for (const version of ['16.0', '17.0', '18.0', '19.0'] as const) {
     it(`${version}: every sampled field has a value of the recorded kind, selections are valid`, async () => {
       const s = await sim({ version, scale: 1 });
-      const dir = path.join(fixturesDir(), version, 'samples');
+      const dir = path.join(fixturesDir, version, 'samples');
       const problems: string[] = [];
       for (const file of fs.readdirSync(dir)) {
         const model = file.replace(/\.json$/, '');

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixturesDir } from '../../src/sim/fixtures-dir.ts';
+import { fixturesDir } from '../support/fixtures-dir.ts';
 import { ODOO_VERSIONS, startSimulator, type Simulator } from '../../src/sim/index.ts';
 import { postRaw } from './helpers.ts';
 
@@ -27,7 +27,7 @@ const NOT_REPLAYED = new Set(['demo_access_account_move', 'demo_access_purchase_
 for (const version of ODOO_VERSIONS) {
   describe(`recorded faults of ${version}`, () => {
     let sim: Simulator;
-    const dir = path.join(fixturesDir(), version, 'faults');
+    const dir = path.join(fixturesDir, version, 'faults');
     const cases = fs.readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'index.json').map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as Case);
 
     beforeAll(async () => {

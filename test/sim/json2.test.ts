@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixturesDir } from '../../src/sim/fixtures-dir.ts';
+import { fixturesDir } from '../support/fixtures-dir.ts';
 import { startSimulator, type Simulator } from '../../src/sim/index.ts';
 
 interface Recorded {
@@ -11,7 +11,7 @@ interface Recorded {
   response: { status: number; body: any };
 }
 
-const dir = path.join(fixturesDir(), '19.0', 'json2');
+const dir = path.join(fixturesDir, '19.0', 'json2');
 const cases = fs.readdirSync(dir).filter((f) => f.endsWith('.request.json')).map((f) => f.replace('.request.json', ''));
 function load(kase: string): Recorded {
   return {

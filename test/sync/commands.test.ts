@@ -53,10 +53,13 @@ describe('odoo-etl sync, worker and reconcile commands', () => {
   it('sync stops at once with exit code 1 when Odoo refuses the login, queues nothing and prints no secret', async () => {
     harness = await startHarness();
     const env = cliEnv(harness, { ODOO_PASSWORD: 'not-the-Password-42' });
-    const started = Date.now();
+    harness.sim.resetCounts();
     const failure = await run(bin, ['sync'], { env }).catch((error: { code: number; stderr: string; stdout: string }) => error);
     expect((failure as { code: number }).code).toBe(1);
-    expect(Date.now() - started).toBeLessThan(15_000);
+    // At once: the refused login was not retried, and no model was read.
+    const calls = harness.sim.callCounts();
+    expect(calls['common:authenticate']).toBe(1);
+    expect(Object.keys(calls).filter((call) => !call.startsWith('common:'))).toEqual([]);
     const output = `${(failure as { stderr: string }).stderr}${(failure as { stdout: string }).stdout}`.replace(/\n ›\s+/g, ' ');
     expect(output).toMatch(new RegExp(`Odoo at ${harness.sim.url.replaceAll('.', '\\.')} \\(database odoo, user admin\\): .*(denied|credentials|password)`, 'i'));
     expect(output).toMatch(/Nothing was queued/);
@@ -121,7 +124,15 @@ describe('odoo-etl sync, worker and reconcile commands', () => {
       if (runs.length > 0 && runs.every((r) => r.status !== 'running')) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    await new Promise((resolve) => setTimeout(resolve, 1500)); // time for a duplicate, if there were one
+    // graphile-worker enqueues a tick only in the statement that moves last_execution past it, so once it
+    // has, no worker can enqueue that tick again: what the queue and etl.run hold now is final.
+    const claimed = await pool.oneFirst(sql.type(z.object({ claimed: z.boolean() }))`
+      select last_execution >= date_trunc('minute', ${tick.toISOString()}::timestamptz) as claimed
+        from graphile_worker._private_known_crontabs where identifier = 'odoo-etl:sync'`);
+    expect(claimed).toBe(true);
+    const queued = await pool.oneFirst(sql.type(z.object({ n: z.number() }))`
+      select count(*)::int as n from graphile_worker.jobs where key = 'odoo-etl:cron:sync'`);
+    expect(queued).toBe(0);
     const runs = await cronRuns();
     expect(runs).toEqual([{ id: runs[0]!.id, status: 'succeeded' }]);
   });

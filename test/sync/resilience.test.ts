@@ -6,9 +6,18 @@ import { z } from 'zod';
 import { getRunReport, type RunReport } from '../../src/sync/run-report.ts';
 import { startRun } from '../../src/sync/run.ts';
 import { startWorker, type WorkerHandle } from '../../src/worker/runner.ts';
-import { cliEnv, compareWithSimulator, startHarness, type SyncHarness } from '../support/sync-harness.ts';
+import { cliEnv, compareWithSimulator, startHarness, tableChecksums, type SyncHarness } from '../support/sync-harness.ts';
 
-const bin = path.resolve(import.meta.dirname, '../../bin/odoo-etl.js');
+const standbyWorker = path.resolve(import.meta.dirname, '../support/standby-worker.ts');
+
+/** Polls the database until `check` holds (what the test waits on is committed state, not time). */
+async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 async function waitForRun(harness: SyncHarness, runId: number, timeoutMs: number): Promise<RunReport> {
   const deadline = Date.now() + timeoutMs;
@@ -40,37 +49,65 @@ describe('crash safety', () => {
     harness = undefined;
   });
 
-  it('a worker killed with SIGKILL at random moments of a full sync, then restarted, ends with the same tables as a clean sync', async () => {
-    harness = await startHarness({ sim: { version: '17.0', scale: 2, seed: 21, latencyMs: 3 } });
+  it('a worker killed with SIGKILL 20 times, each time after a few committed batches, ends identical to a clean sync', async () => {
+    harness = await startHarness({ sim: { version: '17.0', scale: 2, seed: 21 } });
     const { db } = harness;
-    const env = cliEnv(harness, { BATCH_SIZE: '40', WORKER_CONCURRENCY: '4', WORKER_STALE_AFTER: '2s' });
-    const worker = () => {
-      const child = spawn(process.execPath, [bin, 'worker', '--no-schedule'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const env = cliEnv(harness, { BATCH_SIZE: '25', WORKER_CONCURRENCY: '4', WORKER_STALE_AFTER: '2s' });
+    /** A worker process loaded and waiting; `start()` lets it run. */
+    const standby = async () => {
+      const child = spawn(process.execPath, ['--import', 'tsx', standbyWorker], { env, stdio: ['pipe', 'pipe', 'ignore'] });
       children.push(child);
-      return child;
+      await new Promise<void>((resolve, reject) => {
+        child.stdout!.once('data', () => resolve());
+        child.once('exit', (code) => reject(new Error(`standby worker exited with ${code}`)));
+      });
+      return { child, start: () => child.stdin!.write('go\n') };
     };
     const run = await startRun(db.pool, { full: true });
+    if (!run.started) throw new Error(`run not started: ${run.reason}`);
 
-    // Kill points spread over the run (deterministic per test run, so a failure can be replayed).
-    const killAfterMs = [1500, 900, 2200, 1300];
-    let killedMidRun = 0;
-    for (const delay of killAfterMs) {
-      const child = worker();
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      const before = await getRunReport(db.pool, run.runId);
+    // Each worker lives until it has committed BATCHES_PER_LIFE batches (every commit adds one to its
+    // entity's `batches` in the same transaction as the rows), then dies mid-run without warning.
+    const KILLS = 20;
+    const BATCHES_PER_LIFE = 3;
+    const committed = () =>
+      db.pool.oneFirst(sql.type(z.object({ n: z.number() }))`select coalesce(sum(batches), 0)::int as n from etl.run_entity where run_id = ${run.runId}`);
+    let committedAtLastKill = 0;
+    let next = standby();
+    next.catch(() => undefined); // awaited below; a test that ends early must not leave it unhandled
+    for (let kill = 0; kill < KILLS; kill++) {
+      const { child, start } = await next;
+      next = standby();
+      next.catch(() => undefined);
+      const target = (await committed()) + BATCHES_PER_LIFE;
+      start();
+      await until(async () => (await committed()) >= target, 120_000, `worker ${kill + 1} to commit ${BATCHES_PER_LIFE} batches`);
       child.kill('SIGKILL');
       await new Promise((resolve) => child.once('exit', resolve));
-      if (before.run.status === 'running') killedMidRun++;
+      const after = await getRunReport(db.pool, run.runId);
+      expect(after.run.status, `kill ${kill + 1} must land while the run is in progress`).toBe('running');
+      committedAtLastKill = await committed();
     }
-    expect(killedMidRun, 'the kills must land while the run is in progress').toBeGreaterThanOrEqual(3);
 
-    const finisher = worker();
+    const finisher = await next;
+    finisher.start();
     const report = await waitForRun(harness, run.runId, 120_000);
-    finisher.kill('SIGTERM');
+    finisher.child.kill('SIGTERM');
     expect(report.run.status, report.run.error ?? '').toBe('succeeded');
+    // The last kill still left work to do: the finisher committed more batches after it.
+    expect(committedAtLastKill).toBeLessThan(report.steps.reduce((n, s) => n + s.batches, 0));
     expect(await compareWithSimulator(harness)).toEqual([]);
     await expectConsistentWatermarks(harness, run.runId);
-  });
+
+    // Identical, column for column, to an uninterrupted sync of the same Odoo into another database.
+    const clean = await startHarness({ sim: { version: '17.0', scale: 2, seed: 21 }, settings: { BATCH_SIZE: 25 } });
+    try {
+      expect((await clean.sync({ full: true })).run.status).toBe('succeeded');
+      expect(await tableChecksums(harness)).toEqual(await tableChecksums(clean));
+    } finally {
+      await clean.close();
+    }
+  }, 1_200_000);
 });
 
 describe('concurrency and faults', () => {
