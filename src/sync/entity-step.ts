@@ -114,7 +114,7 @@ export async function runEntityStep(ctx: SyncContext, payload: StepPayload, job:
 
   const log = ctx.logger.child({ runId, entity: table, attempt: job.attempts });
   try {
-    await step(ctx, runId, getEntity(table), payload.part ?? undefined, state, log);
+    await step(ctx, runId, getEntity(table), payload.part ?? undefined, state, log, job.attempts > 1);
   } catch (error) {
     if (error instanceof StepClosed) {
       log.info(`${table}: ${error.message}; the job stops here`);
@@ -161,6 +161,7 @@ async function step(
   partKey: string | undefined,
   state: z.infer<typeof stepStateSchema>,
   log: StepLogger,
+  retried = false,
 ): Promise<void> {
   let plan = state.plan ? entityPlanSchema.parse(state.plan) : undefined;
   if (!plan) {
@@ -185,10 +186,19 @@ async function step(
     part = plan.parts.find((p) => p.key === partKey);
     if (!part) throw new Error(`${entity.table}: the run's plan has no part ${partKey}`);
   }
-  await readPart(ctx, runId, entity, plan, part!, log);
+  await readPart(ctx, runId, entity, plan, part!, log, retried);
 }
 
-async function readPart(ctx: SyncContext, runId: number, entity: Entity, plan: EntityPlan, part: Part, log: StepLogger): Promise<void> {
+async function readPart(
+  ctx: SyncContext,
+  runId: number,
+  entity: Entity,
+  plan: EntityPlan,
+  part: Part,
+  log: StepLogger,
+  /** This job was retried (an attempt failed, or its worker died): it hands over after its first batch. */
+  retried = false,
+): Promise<void> {
   const current = plan.sources.find((s) => s.source === part.source)!;
   const sourceSpec = entity.sources.find((s) => (s.source ?? '') === current.source)!;
   const session = await ctx.session();
@@ -240,7 +250,9 @@ async function readPart(ctx: SyncContext, runId: number, entity: Entity, plan: E
   // A job loads batch after batch for up to JOB_BUDGET_MS, reading the next batch while the previous one
   // loads (prefetch). Every batch still commits on its own with its cursor (compare-and-set); only the
   // job's last batch enqueues the continuation. A crash mid-job leaves this job to be retried, and the
-  // retry reads from the last committed cursor: nothing is lost or loaded twice.
+  // retry reads from the last committed cursor: nothing is lost or loaded twice. A retried job hands over to
+  // a continuation (a new job, attempts from zero) after its first committed batch, so the attempts budget
+  // counts failures without progress: workers that keep dying mid-job cannot exhaust it while work advances.
   const started = Date.now();
   const initial = current.mode === 'incremental'
     ? fresh ? incrementalStart(watermark, ctx.settings.LOOKBACK) : storedIncremental!.walk
@@ -249,7 +261,7 @@ async function readPart(ctx: SyncContext, runId: number, entity: Entity, plan: E
   let pending = readBatch(initial);
   for (;;) {
     const batch = await pending;
-    const last = batch.done || Date.now() - started >= JOB_BUDGET_MS;
+    const last = batch.done || retried || Date.now() - started >= JOB_BUDGET_MS;
     let prefetched: Promise<Batch> | undefined;
     if (!last) {
       prefetched = readBatch(batch.cursor);
