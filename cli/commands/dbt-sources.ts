@@ -6,7 +6,7 @@ import { DBT_SCHEMA, DBT_SOURCE_NAME, dbtSources, renderDbtSources, type DbtSour
 export default class DbtSources extends BaseCommand<typeof DbtSources> {
   static override summary = 'Write a dbt sources.yml for the warehouse tables: descriptions, key and foreign-key tests, freshness';
   static override description =
-    'Describes the 24 mirrored tables and missing_data as one dbt source: each table with the Odoo model it mirrors, ' +
+    'Describes every mirrored table and missing_data as one dbt source: each table with the Odoo model it mirrors, ' +
     'each column with the Odoo field it comes from (label and model.field, per Odoo version where they differ), primary ' +
     'keys as unique + not_null tests (composite keys as a unique test on `a || \'/\' || b`), foreign keys as ' +
     'relationships tests, and source freshness on synced_at: warn after FRESHNESS, error after twice FRESHNESS. ' +

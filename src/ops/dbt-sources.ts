@@ -1,5 +1,5 @@
 /**
- * A dbt `sources.yml` for the warehouse: the 24 mirrored tables and `missing_data`, every column described
+ * A dbt `sources.yml` for the warehouse: every mirrored table and `missing_data`, every column described
  * with the Odoo field it mirrors (label and model.field, per Odoo version where they differ), primary keys as
  * `unique` + `not_null` tests, foreign keys as `relationships` tests, and source freshness on `synced_at`
  * from FRESHNESS. Written from the entity specs alone (no database needed), in dbt ≥ 1.10's syntax
