@@ -96,12 +96,17 @@ describe('the npm package', () => {
     expect(syncHelp.stdout).toContain('--entity');
   });
 
-  it('runs the demo: its own embedded PostgreSQL and simulator, full and incremental sync, status', async () => {
+  it('runs the demo: its own embedded PostgreSQL and simulator, full and incremental sync, status, logging to LOG_FILE', async () => {
     const home = path.join(work, 'demo-home');
-    const demo = ok(await cli(['demo'], { ODOO_ETL_HOME: home }, 240_000), 'demo');
+    const logFile = path.join(work, 'logs', 'etl.log');
+    const demo = ok(await cli(['demo'], { ODOO_ETL_HOME: home, LOG_FILE: logFile, LOG_LEVEL: 'info' }, 240_000), 'demo');
     for (const step of ['Full sync', 'Incremental sync', 'Reconciling deletions', 'Status']) expect(demo.stdout).toContain(`==> ${step}`);
     expect(demo.stdout).toMatch(/^\s+fact_sales_lines\s+ok\s/m);
     expect(demo.stdout).toContain('healthy');
+    // The installed logger (its worker thread loads dist/src/log-file-stream.js) writes the configured file itself.
+    expect(fs.readdirSync(path.dirname(logFile))).toEqual(['etl.log']);
+    const lines = fs.readFileSync(logFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { msg: string });
+    expect(lines.some((line) => line.msg === 'fact_sales_lines synced')).toBe(true);
   }, 300_000);
 
   describe('against a database and an Odoo', () => {
