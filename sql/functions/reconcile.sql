@@ -46,40 +46,25 @@ begin
   where c.oid = p_table;
   if v_source_column is not null then
     if p_source is null then
-      raise exception 'etl.reconcile_deleted: table % needs a source (a value of its % column)', p_table, v_source_column;
+      raise exception 'etl.reconcile_deleted_staged: table % needs a source (a value of its % column)', p_table, v_source_column;
     end if;
     return format(' and t.%I = %s', v_source_column, p_placeholder);
   elsif p_source is not null then
-    raise exception 'etl.reconcile_deleted: table % has a single source; pass null, not %', p_table, p_source;
+    raise exception 'etl.reconcile_deleted_staged: table % has a single source; pass null, not %', p_table, p_source;
   end if;
   return '';
 end
 $fn$;
 
--- Delete reconcile: p_ids is Odoo's whole id set for one source of the table. Rows of that source whose
--- odoo_id is not in it get deleted_at; rows whose id is back lose it. p_synced_before protects rows loaded
--- after the ids were read.
-create or replace function etl.reconcile_deleted(p_table regclass, p_source text, p_ids integer[], p_synced_before timestamptz default null)
-returns table (deleted integer, restored integer)
-language plpgsql as $fn$
-declare
-  v_filter text := etl.reconcile_source_filter(p_table, p_source, '$2');
-begin
-  return query execute format(
-    'with ids as materialized (select distinct unnest($1) as id), '
-    'del as (update %s t set deleted_at = now() where t.deleted_at is null%s '
-    'and ($3::timestamptz is null or t.synced_at is null or t.synced_at < $3) '
-    'and not exists (select 1 from ids where ids.id = t.odoo_id) returning 1), '
-    'res as (update %s t set deleted_at = null from ids where t.deleted_at is not null%s and t.odoo_id = ids.id returning 1) '
-    'select (select count(*) from del)::int, (select count(*) from res)::int',
-    p_table, v_filter, p_table, v_filter)
-  using coalesce(p_ids, '{}'::integer[]), p_source, p_synced_before;
-end
-$fn$;
+-- etl.reconcile_deleted(regclass, text, integer[], timestamptz), the id set as one array, was only called
+-- by a test; the reconcile stages the ids (below). Dropped here so upgraded databases lose it too.
+drop function if exists etl.reconcile_deleted(regclass, text, integer[], timestamptz);
 
--- The same with the id set staged in a table (p_ids: a table with an `id integer` column, e.g. a temporary
--- table filled chunk by chunk): what the reconcile uses, so that millions of ids never sit in one array,
--- in the process's memory or in one query parameter.
+-- Delete reconcile: p_ids is a table with an `id integer` column holding Odoo's whole id set for one source
+-- of the table (src/sync/reconcile.ts fills a temporary table chunk by chunk, so millions of ids never sit
+-- in one array, in the process's memory or in one query parameter). Rows of that source whose odoo_id is
+-- not in it get deleted_at; rows whose id is back lose it. p_synced_before protects rows loaded after the
+-- ids were read.
 create or replace function etl.reconcile_deleted_staged(p_table regclass, p_source text, p_ids regclass, p_synced_before timestamptz default null)
 returns table (deleted integer, restored integer)
 language plpgsql as $fn$

@@ -2,8 +2,8 @@
 -- afterAllMigrations, listed in src/db/migrate.ts and .gmrc). `create or replace`, so a change here is a
 -- reviewed diff of this file; a change of a function's signature must drop the old one first.
 --
--- One generic, catalog-driven etl.upsert serves all 24 tables instead of 24 hand-written
--- functions: the tables share one contract (key, write_date, synced_at, deleted_at, inferred) and differ
+-- One generic, catalog-driven statement generator serves all the tables instead of hand-written
+-- functions (etl.compile_upserts below writes its output into one function per table at migrate time): the tables share one contract (key, write_date, synced_at, deleted_at, inferred) and differ
 -- only in columns and foreign keys, which pg_catalog already knows. So a column or FK added by a later
 -- migration is handled with no function to keep in step, and the behaviour (stale rows, inferred members,
 -- missing_data) is written and tested once. Every identifier goes through format('%I') / regclass.
@@ -225,16 +225,67 @@ begin
 end
 $fn$;
 
--- The same with the rows as json text: what the sync engine sends. json_populate_recordset reads json text
--- about a third faster than jsonb is built and expanded, and a batch is read once.
+-- The statement compiled into one function per table, etl."upsert__<table>"(json): written by
+-- etl.compile_upserts(), which `odoo-etl migrate` calls after the migrations and the etl.entity catalog
+-- (src/db/migrate.ts), so a table's function always follows its migrated columns and foreign keys. Why: the
+-- statement is static SQL there, so PL/pgSQL keeps its plan for the session; generating and planning it on
+-- every batch (the dynamic path below) cost about as much as COPYing the batch. The plan does not depend on
+-- the rows (json_populate_recordset's row estimate is fixed), hence plan_cache_mode = force_generic_plan.
+-- Tables without a compiled function (a database migrated by graphile-migrate's own CLI) take the dynamic path.
+create or replace function etl.compile_upserts()
+returns integer
+language plpgsql as $fn$
+declare
+  v_table record;
+  v_old record;
+  v_n int := 0;
+begin
+  -- A function whose table left the catalog goes.
+  for v_old in
+    select p.oid::regprocedure as fn from pg_proc p
+    where p.pronamespace = 'etl'::regnamespace and p.proname like 'upsert\_\_%'
+      and not exists (select 1 from etl.entity e where 'upsert__' || e.table_name = p.proname
+                        and to_regclass(format('public.%I', e.table_name)) is not null)
+  loop
+    execute format('drop function %s', v_old.fn);
+  end loop;
+  for v_table in
+    select e.table_name, format('public.%I', e.table_name)::regclass as rel from etl.entity e
+    where to_regclass(format('public.%I', e.table_name)) is not null
+    order by e.table_name
+  loop
+    if length('upsert__' || v_table.table_name) > 63 then
+      raise exception 'etl.compile_upserts: table name % too long for its load function', v_table.table_name;
+    end if;
+    execute format(
+      'create or replace function etl.%I(p_rows json) returns table (inserted integer, updated integer, unchanged integer) '
+      'language plpgsql set plan_cache_mode = force_generic_plan as %L',
+      'upsert__' || v_table.table_name,
+      -- $1 in the statement is p_rows; use_column: a table column named like an output column is the column.
+      E'#variable_conflict use_column\nbegin\n  return query\n' || etl.upsert_sql(v_table.rel) || E';\nend\n');
+    v_n := v_n + 1;
+  end loop;
+  return v_n;
+end
+$fn$;
+
+-- The same as etl.upsert with the rows as json text: what the sync engine sends. json_populate_recordset
+-- reads json text about a third faster than jsonb is built and expanded, and a batch is read once.
 create or replace function etl.upsert_json(p_table regclass, p_rows json)
 returns table (inserted integer, updated integer, unchanged integer)
 language plpgsql as $fn$
+declare
+  v_compiled regprocedure;
 begin
   if p_rows is null or json_typeof(p_rows) <> 'array' then
     raise exception 'etl.upsert: rows must be a json array, got %', coalesce(json_typeof(p_rows), 'null');
   end if;
-  return query execute etl.upsert_sql(p_table) using p_rows;
+  select to_regprocedure(format('etl.%I(json)', 'upsert__' || c.relname)) into v_compiled
+  from pg_class c where c.oid = p_table and c.relnamespace = 'public'::regnamespace;
+  if v_compiled is not null then
+    return query execute format('select * from %s($1)', v_compiled::regproc) using p_rows;
+  else
+    return query execute etl.upsert_sql(p_table) using p_rows;
+  end if;
 end
 $fn$;
-

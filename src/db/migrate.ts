@@ -2,7 +2,9 @@
  * `odoo-etl migrate`: graphile-worker's schema first (our migrations may enqueue jobs), then the
  * committed graphile-migrate migrations of `migrations/` (tables, keys, indexes), then the SQL functions
  * of `sql/functions/` (`create or replace`, re-applied on every migrate as graphile-migrate's
- * afterAllMigrations actions, so a function lives in one reviewed file instead of a chain of migrations).
+ * afterAllMigrations actions, so a function lives in one reviewed file instead of a chain of migrations),
+ * then the etl.entity catalog from the entity specs (entity-catalog.ts: one source, no hand-kept copy), then
+ * each table's compiled load function (etl.compile_upserts).
  * Idempotent: a second run applies no migration and leaves the functions as they are.
  */
 import { Logger as MigrateLogger } from '@graphile/logger';
@@ -10,6 +12,7 @@ import { migrate } from 'graphile-migrate';
 import { Logger as WorkerLogger, runMigrations } from 'graphile-worker';
 import pg from 'pg';
 import type { Logger } from '../log.ts';
+import { reconcileEntityCatalog } from './entity-catalog.ts';
 import { releaseMigratePools } from './graphile-migrate-internals.ts';
 import { silentLogger } from '../log.ts';
 import { packagePath } from '../package-root.ts';
@@ -49,6 +52,12 @@ export async function migrateDatabase(connectionString: string, logger: Logger =
   } finally {
     releaseMigratePools();
   }
+  await withClient(connectionString, async (client) => {
+    await reconcileEntityCatalog(client);
+    // Each table's load statement as a function of its own (sql/functions/upsert.sql): it reads the catalog
+    // and the migrated columns, so it comes last.
+    await client.query('select etl.compile_upserts()');
+  });
   const after = await appliedMigrations(connectionString);
   const applied = after.filter((name) => !before.includes(name));
   return { applied, total: after.length, workerSchemaInstalled: !workerSchemaBefore };

@@ -1,6 +1,7 @@
 /**
- * Loading a batch into a mirrored table: one call of the set-based load function (etl.upsert_json, the
- * json-text form of etl.upsert; see the migration) with the rows as one json value. The rows are plain
+ * Loading a batch into a mirrored table: one call of the set-based load function (etl.upsert_json, which
+ * runs the table's compiled statement; sql/functions/upsert.sql) with the rows as one json value, inside
+ * the caller's transaction. The rows are plain
  * JSON values already (the decoder's output), so the native JSON.stringify serializes them; slonik's
  * sql.jsonb uses a safe, slower serializer that showed up in the full sync's profile.
  */

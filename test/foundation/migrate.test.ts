@@ -50,7 +50,7 @@ describe('migrate', () => {
       expect(again.applied).toEqual([]);
       const functions = await pool.anyFirst(sql.unsafe`
         select p.proname from pg_proc p where p.pronamespace = 'etl'::regnamespace order by 1`);
-      expect(functions).toEqual(expect.arrayContaining(['upsert_json', 'upsert_sql', 'reconcile_deleted', 'finish_step', 'start_run']));
+      expect(functions).toEqual(expect.arrayContaining(['upsert_json', 'upsert_sql', 'reconcile_deleted_staged', 'finish_step', 'start_run']));
       const startRun = await pool.oneFirst(sql.unsafe`select prosrc from pg_proc where oid = 'etl.start_run(jsonb, boolean, text)'::regprocedure`);
       expect(startRun).toContain('pg_advisory_xact_lock');
     } finally {

@@ -64,7 +64,7 @@ describe('odoo-etl check', () => {
     const result = await runCli(['check'], { DATABASE_URL: db.url, ...odoo });
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^ok\s+database\s/m);
-    expect(result.stdout).toMatch(/^ok\s+migrations\s+4 migration\(s\) applied/m);
+    expect(result.stdout).toMatch(/^ok\s+migrations\s+5 migration\(s\) applied/m);
     expect(result.stdout).toMatch(/^ok\s+odoo server\s+Odoo 17\.0 .*transport XML-RPC/m);
     expect(result.stdout).toMatch(/^ok\s+odoo authentication\s+logged in as "etl@example.com"/m);
     expect(result.stdout.match(/^(ok|warn)\s+entity /gm)).toHaveLength(25);

@@ -71,7 +71,7 @@ describe('the migrated schema', () => {
     const { rows } = await s.client.query<{ name: string }>(
       `select p.proname as name from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = 'etl'`,
     );
-    expect(rows.map((r) => r.name)).toEqual(expect.arrayContaining(['upsert', 'upsert_sql', 'mark_deleted_except', 'reconcile_deleted']));
+    expect(rows.map((r) => r.name)).toEqual(expect.arrayContaining(['upsert', 'upsert_sql', 'mark_deleted_except', 'reconcile_deleted_staged']));
     const { rows: tables } = await s.client.query<{ name: string }>(
       `select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'etl' and c.relkind = 'r'`,
     );
@@ -84,5 +84,15 @@ describe('the migrated schema', () => {
         join pg_class c on c.oid = i.indrelid join pg_class ic on ic.oid = i.indexrelid
        where ic.relname like '%\\_write\\_date\\_idx'`);
     expect(rows.map((r) => r.table).sort()).toEqual(entities.map((e) => e.table).sort());
+  });
+
+  it('has no index naming a column twice', async () => {
+    const { rows } = await s.client.query<{ index: string }>(`
+      select i.indexrelid::regclass::text as index from pg_index i
+        join pg_class c on c.oid = i.indrelid join pg_namespace n on n.oid = c.relnamespace
+       where n.nspname in ('public', 'etl')
+         and (select count(distinct k) from unnest(i.indkey::int2[]) k where k <> 0)
+             < (select count(*) from unnest(i.indkey::int2[]) k where k <> 0)`);
+    expect(rows).toEqual([]);
   });
 });

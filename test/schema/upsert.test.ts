@@ -1,4 +1,4 @@
-// The load functions, through SQL on real PostgreSQL: etl.upsert, etl.mark_deleted_except, etl.reconcile_deleted.
+// The load functions, through SQL on real PostgreSQL: etl.upsert, etl.mark_deleted_except, etl.reconcile_deleted_staged.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openSqlDatabase, type SqlDatabase } from './helpers.ts';
 
@@ -228,7 +228,7 @@ describe('etl.mark_deleted_except', () => {
   });
 });
 
-describe('etl.reconcile_deleted', () => {
+describe('etl.reconcile_deleted_staged', () => {
   it("sets deleted_at on rows whose id is not in Odoo's id set, per source, and clears it when the id is back", async () => {
     await upsert('all_sales', [
       { source: 'pos', odoo_id: 1, write_date: T1 },
@@ -236,8 +236,13 @@ describe('etl.reconcile_deleted', () => {
       { source: 'sale', odoo_id: 1, write_date: T1 },
       { source: 'sale', odoo_id: 3, write_date: T1 },
     ]);
-    const reconcile = async (source: string | null, ids: number[], table = 'all_sales') =>
-      (await s.client.query(`select * from etl.reconcile_deleted($1::regclass, $2, $3::int[])`, [table, source, ids])).rows[0];
+    // As src/sync/reconcile.ts stages Odoo's id set: a temporary table with an `id integer` column.
+    const reconcile = async (source: string | null, ids: number[], table = 'all_sales') => {
+      await s.client.query('create temporary table if not exists reconcile_ids (id integer)');
+      await s.client.query('truncate reconcile_ids');
+      await s.client.query('insert into reconcile_ids (id) select unnest($1::int[])', [ids]);
+      return (await s.client.query(`select * from etl.reconcile_deleted_staged($1::regclass, $2, 'reconcile_ids'::regclass)`, [table, source])).rows[0];
+    };
     expect(await reconcile('pos', [1])).toEqual({ deleted: 1, restored: 0 });
     expect(await all(`select source, odoo_id from all_sales where deleted_at is not null`)).toEqual([{ source: 'pos', odoo_id: 2 }]);
     expect(await reconcile('pos', [1, 2])).toEqual({ deleted: 0, restored: 1 });
