@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { CallCounter, FaultInjector, type FaultKind, type FaultSpec } from './control.ts';
-import { ADMIN_UID, demoUid, dt, generateDataset } from './dataset.ts';
+import { ADMIN_UID, demoUid, dt, generateDataset } from './dataset/index.ts';
 import { faults, OdooFault } from './faults.ts';
 import { MODEL_METHODS, Orm, PUBLIC_METHODS, type SimUser } from './orm.ts';
 import { Db, DEFAULT_COMPANY, ModelTable, PerCompany, type Rec } from './store.ts';
