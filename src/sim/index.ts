@@ -27,7 +27,7 @@
 import { Simulator, type SimulatorOptions } from './simulator.ts';
 
 export { Simulator, type SimulatorOptions, type Credentials } from './simulator.ts';
-export type { FaultKind, FaultSpec } from './control.ts';
+export type { FaultKind, FaultSpec } from './fault-injector.ts';
 export { ODOO_VERSIONS, parseVersion, type OdooVersion } from './versions.ts';
 
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
