@@ -1,6 +1,7 @@
 // The control API over HTTP: `POST /__sim/<action>` with a JSON array of the arguments (or one value)
-// calls the Simulator method of that name and answers `{result}` (400 `{error}` when it throws). The table
-// below is the whole list: exposing a new method is one entry.
+// calls the Simulator method of that name and answers `{result}` (once settled, if it returns a promise;
+// 400 `{error}` when it throws or rejects). The table below is the whole list: exposing a new method is one
+// entry.
 import type http from 'node:http';
 import type { Simulator } from '../simulator.ts';
 import { PyFloat } from '../xmlrpc-codec.ts';
@@ -30,7 +31,10 @@ export function handleControl(sim: Simulator, action: string, body: string, res:
     const parsed: unknown = body.trim() === '' ? [] : JSON.parse(body);
     const args = Array.isArray(parsed) ? parsed : [parsed];
     const fn = (sim as unknown as Record<string, (...a: unknown[]) => unknown>)[action]!;
-    send(200, { result: fn.apply(sim, args) ?? null });
+    const result = fn.apply(sim, args);
+    // An action may wait for the simulator (a promise): the answer is sent when it settles.
+    if (result instanceof Promise) return void result.then((r: unknown) => send(200, { result: r ?? null }), (e: Error) => send(400, { error: e.message }));
+    send(200, { result: result ?? null });
   } catch (e) {
     send(400, { error: (e as Error).message });
   }
