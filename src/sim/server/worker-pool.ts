@@ -1,6 +1,8 @@
 // Odoo's prefork server runs `--workers n` processes, each serving one request at a time; a request that
-// finds them all busy waits in the listen socket's queue and is taken by the next free worker. This pool
-// gives calls the same shape: at most `limit()` served at once, the rest started in arrival order.
+// finds them all busy waits in the listen socket's queue and is taken by the next free worker (Odoo's
+// odoo/service/server.py: PreforkServer dispatches with accept(2) on the shared socket, each WorkerHTTP
+// runs a single-threaded werkzeug server). This pool gives calls the same shape: at most `limit()` served
+// at once, the rest started in arrival order.
 
 export interface PoolLoad {
   /** Calls being served. */
