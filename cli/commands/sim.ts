@@ -10,11 +10,15 @@ export default class Sim extends Command {
     'version, Odoo domains, orders, active_test, multi-company rules and Odoo-shaped faults. The dataset (branches, ' +
     'warehouses, stock, products, people, POS/sale/purchase orders) depends only on --seed and --scale; scale 1 is about ' +
     "Odoo's demo size, order lines grow linearly (scale 1000 is over a million lines). Runs in the foreground until " +
-    'SIGINT/SIGTERM. Tests can drive it with POST /__sim/<action> (see src/sim/index.ts).';
+    'SIGINT/SIGTERM. Like a single Node process it serves every call at once by default (each call\'s --latency ' +
+    "overlaps the others', the compute runs one call after the other); --workers n serves at most n calls at once and " +
+    "queues the rest in arrival order, as Odoo's prefork server with --workers n does. Tests can drive it with " +
+    'POST /__sim/<action> (see src/sim/index.ts), e.g. /__sim/configure with [{"workers": 4, "latencyMs": 20}].';
   static override examples = [
     '<%= config.bin %> sim',
     '<%= config.bin %> sim --port 8069 --odoo-version 17 --scale 10 --seed 1',
     '<%= config.bin %> sim --odoo-version 19 --latency 20          # JSON-2 flavour, 20 ms per call',
+    '<%= config.bin %> sim --workers 4 --latency 50                 # like Odoo --workers 4: a fifth call waits its turn',
     '<%= config.bin %> sim --with-brand --host 0.0.0.0             # serve the OCA product.brand model too',
     '<%= config.bin %> sim --port 0 --json                          # random port; one JSON line with url, db, credentials',
   ];
@@ -25,6 +29,7 @@ export default class Sim extends Command {
     scale: Flags.integer({ description: 'dataset size (1 ≈ Odoo demo data; order lines grow linearly)', default: 1, min: 1 }),
     seed: Flags.integer({ description: 'dataset seed: same seed and scale, same data', default: 1 }),
     latency: Flags.integer({ description: 'added delay per call, in milliseconds', default: 0, min: 0 }),
+    workers: Flags.integer({ description: "calls served at once, the rest queued in arrival order (Odoo's --workers); 0 = no limit", default: 0, min: 0 }),
     'with-brand': Flags.boolean({ description: 'serve product.brand (absent on a plain Odoo, as on real servers)', default: false }),
     db: Flags.string({ description: 'database name the simulator answers to', default: 'odoo' }),
     // Not oclif's --json (that prints the result at exit): a server must say where it listens at start.
@@ -41,6 +46,7 @@ export default class Sim extends Command {
       scale: flags.scale,
       seed: flags.seed,
       latencyMs: flags.latency,
+      workers: flags.workers,
       withBrand: flags['with-brand'],
       db: flags.db,
     });

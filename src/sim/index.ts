@@ -15,10 +15,17 @@
  * optional X-Odoo-Database); `GET /web/version` and JSON-RPC `/web/webclient/version_info` on all.
  * Faults and JSON-2 errors are rebuilt from the recorded ones of each version (src/sim/fields/<version>/).
  *
+ * Concurrency: one Node process. By default (`workers: 0`) every call is taken at once: the latencies of
+ * concurrent calls overlap, their compute runs one after the other on the event loop. `workers: n` (option,
+ * `odoo-etl sim --workers n`, or configure()) serves at most n calls at once and queues the others in arrival
+ * order, as Odoo's prefork server with `--workers n` does; the latency is spent inside the worker. The
+ * control API never queues.
+ *
  * Control (in-process methods, also `POST /__sim/<action>` with a JSON array of the arguments, answering
- * `{result}`): create(model, values) → id; write(model, ids, values, {writeDate?}); archive(model, ids);
+ * `{result}`; the list is CONTROL_ACTIONS in src/sim/server/control.ts): create(model, values) → id; write(model, ids, values, {writeDate?}); archive(model, ids);
  * unlink(model, ids); stampAll(models?) (write_date = now on every record, as after a bulk import); setQuantQuantity(id, qty) and mergeQuants(ids) (no write_date change, no tombstone);
- * setClock(date) / advanceClock(ms) / now(); setLatency(ms); injectFault({kind, rate?, onCall?, times?,
+ * setClock(date) / advanceClock(ms) / now(); settings() / configure({latencyMs?, workers?}) (the table of
+ * src/sim/settings.ts), setLatency(ms), setWorkers(n), load() → {workers, busy, queued}; injectFault({kind, rate?, onCall?, times?,
  * method?, model?}) → id / clearFaults(id?); callCounts() keyed `model:method` (`common:authenticate`) /
  * resetCounts(); records(model) (raw truth), read(model, ids?, fields?) (Odoo shape); checksum().
  * Values passed to create/write are raw: many2one as an id, many2many as an id list, datetimes as
@@ -27,7 +34,8 @@
 import { Simulator, type SimulatorOptions } from './simulator.ts';
 
 export { Simulator, type SimulatorOptions, type Credentials } from './simulator.ts';
-export type { FaultKind, FaultSpec } from './control.ts';
+export type { FaultKind, FaultSpec } from './fault-injector.ts';
+export type { SimSettings } from './settings.ts';
 export { ODOO_VERSIONS, parseVersion, type OdooVersion } from './versions.ts';
 
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {

@@ -1,4 +1,4 @@
-// Test-side knobs of the simulator that are not Odoo: injected failures and per-call counters.
+// A test-side knob of the simulator that is not Odoo: failures injected into matching calls.
 export type FaultKind = 'http502' | 'http503' | 'http504' | 'http429' | 'html500' | 'timeout' | 'reset' | 'serialization' | 'accessDenied';
 
 export interface FaultSpec {
@@ -61,18 +61,5 @@ export class FaultInjector {
       }
     }
     return null;
-  }
-}
-
-export class CallCounter {
-  private counts = new Map<string, number>();
-  hit(key: string): void {
-    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
-  }
-  snapshot(): Record<string, number> {
-    return Object.fromEntries([...this.counts.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
-  }
-  reset(): void {
-    this.counts.clear();
   }
 }

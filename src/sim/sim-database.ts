@@ -1,0 +1,185 @@
+// The simulated database as tests and jobs see it from inside: the records, the clock that stamps them, the
+// changes Odoo's users and jobs make (with Odoo's stamping rules, including the changes that leave write_date
+// alone) and the truth for assertions. The Simulator adds the users, the HTTP server and the test knobs.
+import crypto from 'node:crypto';
+import { ADMIN_UID, dt } from './dataset/index.ts';
+import { Orm } from './orm.ts';
+import { SHARED_BY_DEFAULT } from './served-models.ts';
+import { DEFAULT_COMPANY, PerCompany, type Db, type ModelTable, type Rec } from './store.ts';
+import { pyJson, type WireValue } from './xmlrpc-codec.ts';
+
+export class SimDatabase {
+  protected readonly orm: Orm;
+  private clockBase = Date.now();
+  private realBase = Date.now();
+
+  constructor(protected readonly data: Db) {
+    this.orm = new Orm(data);
+  }
+
+  /** The simulator's clock ("now" for write_date stamps). */
+  now(): Date {
+    return new Date(this.clockBase + (Date.now() - this.realBase));
+  }
+  setClock(date: Date | string | number): void {
+    this.clockBase = new Date(date).getTime();
+    this.realBase = Date.now();
+  }
+  advanceClock(ms: number): void {
+    this.clockBase += ms;
+  }
+  protected tableOrThrow(model: string): ModelTable {
+    const t = this.data.table(model);
+    if (!t) throw new Error(`model ${model} is not served by the simulator`);
+    return t;
+  }
+
+  /**
+   * Creates a record as Odoo would stamp it (create/write date = the clock). Values in raw form (many2one = id);
+   * a company-dependent field's value is the value of `company` (the creating user's company by default).
+   */
+  create(model: string, values: Record<string, unknown>, opts: { company?: number } = {}): number {
+    const t = this.tableOrThrow(model);
+    values = this.perCompany(t, undefined, values, opts.company);
+    const stamp = dt(this.now().getTime());
+    // Odoo defaults company_id to the user's company on company-bound models; shared catalogues stay global.
+    const companyDefault = t.multiCompany && !SHARED_BY_DEFAULT.has(model) ? { company_id: 1 } : {};
+    const rec = this.data.insert(model, {
+      ...(t.hasActive ? { active: true } : {}),
+      ...companyDefault,
+      create_date: stamp,
+      write_date: stamp,
+      create_uid: ADMIN_UID,
+      write_uid: ADMIN_UID,
+      ...values,
+      id: t.nextId,
+    });
+    return rec.id;
+  }
+
+  /**
+   * Writes like Odoo; `writeDate` earlier than now mimics a long transaction that commits late. A
+   * company-dependent field is written for `company` only (Odoo's `with_company(company).write`), the
+   * others keep theirs; like any write() it stamps write_date, on every version.
+   */
+  write(model: string, ids: number[], values: Record<string, unknown>, opts: { writeDate?: Date | string | number; company?: number } = {}): void {
+    const t = this.tableOrThrow(model);
+    const stamp = dt(opts.writeDate !== undefined ? new Date(opts.writeDate).getTime() : this.now().getTime());
+    for (const id of ids) {
+      const r = t.records.get(id);
+      if (!r) throw new Error(`${model}(${id}) does not exist`);
+      Object.assign(r, this.perCompany(t, r, values, opts.company), { write_date: stamp, write_uid: ADMIN_UID });
+    }
+    t.version++;
+  }
+
+  /**
+   * Odoo 16/17 only: changes a company-dependent value in `ir.property` directly (the Company Properties
+   * menu, an import of ir.property, a default for the company), which leaves the record's write_date alone.
+   * 18+ have no ir.property: the values are a jsonb column of the record, changed through write().
+   */
+  setProperty(model: string, id: number, field: string, company: number, value: unknown): void {
+    const version = this.data.version;
+    if (version !== '16.0' && version !== '17.0') throw new Error(`Odoo ${version} has no ir.property: write ${model}.${field} with a company instead`);
+    const t = this.tableOrThrow(model);
+    const r = t.records.get(id);
+    if (!r) throw new Error(`${model}(${id}) does not exist`);
+    if (!t.fields[field]?.company_dependent) throw new Error(`${model}.${field} is not company-dependent`);
+    Object.assign(r, this.perCompany(t, r, { [field]: value }, company));
+    t.version++;
+  }
+
+  /** Values with each company-dependent field's value set for one company (the others' values kept). */
+  private perCompany(t: ModelTable, rec: Rec | undefined, values: Record<string, unknown>, company = DEFAULT_COMPANY): Record<string, unknown> {
+    const out = { ...values };
+    for (const [field, value] of Object.entries(values)) {
+      if (!t.fields[field]?.company_dependent || value instanceof PerCompany) continue;
+      const current = rec?.[field];
+      out[field] = (current instanceof PerCompany ? current : new PerCompany()).with(company, value);
+    }
+    return out;
+  }
+
+  archive(model: string, ids: number[]): void {
+    this.write(model, ids, { active: false });
+  }
+
+  /** Deletes records; Odoo keeps no tombstone. */
+  unlink(model: string, ids: number[]): void {
+    const t = this.tableOrThrow(model);
+    for (const id of ids) t.records.delete(id);
+    t.version++;
+  }
+
+  /**
+   * Stamps every record of the models (all served models by default) with write_date = now, as a bulk
+   * import or a module upgrade leaves a database. Returns how many records were stamped.
+   */
+  stampAll(models?: string[]): number {
+    const stamp = dt(this.now().getTime());
+    let stamped = 0;
+    for (const model of models ?? this.models()) {
+      const t = this.tableOrThrow(model);
+      for (const r of t.records.values()) {
+        r.write_date = stamp;
+        stamped++;
+      }
+      t.version++;
+    }
+    return stamped;
+  }
+
+  /** Changes a quant's quantity the way Odoo's stock moves do: raw SQL, write_date untouched. */
+  setQuantQuantity(id: number, quantity: number): void {
+    const r = this.tableOrThrow('stock.quant').records.get(id);
+    if (!r) throw new Error(`stock.quant(${id}) does not exist`);
+    r.quantity = quantity;
+    this.tableOrThrow('stock.quant').version++;
+  }
+
+  /** Odoo's `_merge_quants`: quantities summed into the first id, the others deleted by raw SQL. */
+  mergeQuants(ids: number[]): number {
+    const t = this.tableOrThrow('stock.quant');
+    const [keep, ...rest] = [...ids].sort((a, b) => a - b);
+    const target = keep === undefined ? undefined : t.records.get(keep);
+    if (!target) throw new Error('mergeQuants needs existing quant ids');
+    for (const id of rest) {
+      const r = t.records.get(id);
+      if (!r) continue;
+      target.quantity = Number(target.quantity ?? 0) + Number(r.quantity ?? 0);
+      target.reserved_quantity = Number(target.reserved_quantity ?? 0) + Number(r.reserved_quantity ?? 0);
+      t.records.delete(id);
+    }
+    t.version++;
+    return target.id;
+  }
+
+  /** The truth, for assertions: copies of the stored records in id order (many2one as ids). */
+  records(model: string): Rec[] {
+    return [...this.tableOrThrow(model).records.values()].map((r) => ({ ...r }));
+  }
+
+  /** Records in Odoo's read() shape (many2one pairs, floats), every stored field or the ones named. */
+  read(model: string, ids?: number[], fields?: string[], company?: number): Record<string, WireValue>[] {
+    const t = this.tableOrThrow(model);
+    const names = fields ?? Object.keys(t.fields).filter((f) => t.fields[f]!.store === true);
+    const recs = ids ? ids.map((id) => t.records.get(id)).filter((r): r is Rec => !!r) : [...t.records.values()];
+    return recs.map((r) => this.orm.readRec(t, r, ['id', ...names.filter((n) => n !== 'id')], company));
+  }
+
+  /** sha256 of every served record's stored fields as the API would return them. */
+  checksum(): string {
+    const h = crypto.createHash('sha256');
+    for (const model of [...this.data.tables.keys()].sort()) {
+      const t = this.data.table(model)!;
+      const stored = Object.keys(t.fields).filter((f) => t.fields[f]!.store === true && !['binary', 'html'].includes(t.fields[f]!.type)).sort();
+      h.update(`#${model}\n`);
+      for (const r of t.records.values()) h.update(`${pyJson(this.orm.readRec(t, r, ['id', ...stored.filter((f) => f !== 'id')]))}\n`);
+    }
+    return h.digest('hex');
+  }
+
+  models(): string[] {
+    return [...this.data.tables.keys()].sort();
+  }
+}
