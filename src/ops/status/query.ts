@@ -6,7 +6,7 @@
 import { sql, type CommonQueryMethods, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import { knownCrontabs } from '../../db/graphile-worker-internals.ts';
-import { iso } from './schema.ts';
+import { iso, stepCounts } from './schema.ts';
 
 /** Above this estimated size a table's rows come from pg_class.reltuples (the planner's estimate) instead of count(*). */
 export const EXACT_COUNT_LIMIT = 100_000;
@@ -16,11 +16,7 @@ const stepRow = z.object({
   run_id: z.number(),
   status: z.string(),
   mode: z.string().nullable(),
-  read: z.number(),
-  inserted: z.number(),
-  updated: z.number(),
-  unchanged: z.number(),
-  deleted: z.number(),
+  ...stepCounts,
   started_at: iso,
   finished_at: iso,
   error: z.string().nullable(),

@@ -6,6 +6,9 @@ import { z } from 'zod';
 
 export const iso = z.string().nullable();
 
+/** A run step's counts, as etl.run_entity holds them (the same names in the query rows and the output). */
+export const stepCounts = { read: z.number(), inserted: z.number(), updated: z.number(), unchanged: z.number(), deleted: z.number() };
+
 export const jobSchema = z.object({
   id: z.number(),
   task: z.string(),
@@ -37,11 +40,7 @@ export const entityStatusSchema = z.object({
       runId: z.number(),
       status: z.string(),
       mode: z.string().nullable(),
-      read: z.number(),
-      inserted: z.number(),
-      updated: z.number(),
-      unchanged: z.number(),
-      deleted: z.number(),
+      ...stepCounts,
       startedAt: iso,
       finishedAt: iso,
       error: z.string().nullable(),
