@@ -3,6 +3,7 @@
 // floats (XML-RPC cannot carry them) and `<i8>` as strings. A value that does not fit its field type is an
 // OdooDecodeError naming model, record id and field.
 import { z } from 'zod';
+import { isCalendarDate, parseOdooDatetime } from './datetime.ts';
 import type { FieldInfo, FieldsGetResult } from './types.ts';
 
 export interface Many2oneValue {
@@ -67,23 +68,10 @@ const id = integer.refine((n) => n > 0, { message: 'not a record id' });
 const float = z.number().finite();
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATETIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?$/;
-
-function validDate(y: number, m: number, d: number): boolean {
-  const t = new Date(Date.UTC(y, m - 1, d));
-  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
-}
 
 function isDate(s: string): boolean {
   const m = DATE.exec(s);
-  return m !== null && validDate(Number(m[1]), Number(m[2]), Number(m[3]));
-}
-
-/** Odoo's `YYYY-MM-DD HH:MM:SS` (UTC) as ISO 8601 with `Z`; undefined when it is not one. */
-function datetimeToIso(s: string): string | undefined {
-  const m = DATETIME.exec(s);
-  if (!m || !validDate(Number(m[1]), Number(m[2]), Number(m[3])) || Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 59) return undefined;
-  return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${m[7] ?? ''}Z`;
+  return m !== null && isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]));
 }
 
 /** `YYYY-MM-DD`, kept as such: a date has no time zone. */
@@ -91,7 +79,7 @@ const date = z.string().refine(isDate, { message: 'not a YYYY-MM-DD date' });
 
 /** Odoo's `YYYY-MM-DD HH:MM:SS` (UTC) → ISO 8601 with `Z`. */
 const datetime = z.string().transform((s, ctx) => {
-  const iso = datetimeToIso(s);
+  const iso = parseOdooDatetime(s);
   if (iso === undefined) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'not a YYYY-MM-DD HH:MM:SS datetime' });
     return z.NEVER;
@@ -185,7 +173,7 @@ function fastPath(type: string, value: unknown): unknown {
     case 'date':
       return typeof value === 'string' && isDate(value) ? value : NO_FAST_PATH;
     case 'datetime':
-      return (typeof value === 'string' && datetimeToIso(value)) || NO_FAST_PATH;
+      return (typeof value === 'string' && parseOdooDatetime(value)) || NO_FAST_PATH;
     case 'many2one':
       if (Array.isArray(value) && value.length === 2 && Number.isSafeInteger(value[0]) && (value[0] as number) > 0 && typeof value[1] === 'string') {
         return { id: value[0] as number, name: value[1] } satisfies Many2oneValue;

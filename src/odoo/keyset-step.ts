@@ -6,7 +6,7 @@
 // with microseconds but sends it truncated to the second). A batch ends at the last complete second;
 // a second that a full batch cuts is then read on its own, by id (`inSecond`).
 import type { OdooClient } from './client.ts';
-import { toOdooDatetime } from './datetime.ts';
+import { addOdooSeconds, odooSecond } from './datetime.ts';
 import type { Domain, OdooContext, RawRecord } from './types.ts';
 
 /** Position of a `(write_date, id)` walk: every record of a second before `writeDate`, and of that second with id <= `id`, was read. */
@@ -32,19 +32,14 @@ export interface StepResult<C> {
   done: boolean;
 }
 
-const SECOND = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})/;
-
 export function secondOf(record: RawRecord, model: string): string {
-  const value = record.write_date;
-  const m = typeof value === 'string' ? SECOND.exec(value) : null;
-  if (!m) throw new TypeError(`${model} record ${record.id}: write_date ${JSON.stringify(value)} is not a datetime`);
-  return `${m[1]} ${m[2]}`;
+  const second = odooSecond(record.write_date);
+  if (second === undefined) throw new TypeError(`${model} record ${record.id}: write_date ${JSON.stringify(record.write_date)} is not a datetime`);
+  return second;
 }
 
-export function addSeconds(second: string, seconds: number): string {
-  const t = Date.parse(`${second.replace(' ', 'T')}Z`) + seconds * 1000;
-  return toOdooDatetime(new Date(t));
-}
+/** Kept under this name for the modules that import it from here (src/sync/watermark.ts, keyset.ts). */
+export const addSeconds = addOdooSeconds;
 
 function maxId(records: RawRecord[]): number {
   let max = 0;
@@ -59,7 +54,7 @@ function unique(fields: string[], ...required: string[]): string[] {
 /** The cursor that starts a walk at `since` (inclusive, to the second); undefined reads from the oldest record. */
 export function writeDateStart(since?: string): WriteDateStepCursor | undefined {
   if (since === undefined) return undefined;
-  return { writeDate: addSeconds(since.slice(0, 19), -1), id: Number.MAX_SAFE_INTEGER, inSecond: false };
+  return { writeDate: addOdooSeconds(since, -1), id: Number.MAX_SAFE_INTEGER, inSecond: false };
 }
 
 /** The next batch of records changed after `cursor` (or every record with a write_date when it is undefined). */
@@ -77,7 +72,7 @@ export async function nextByWriteDate(
   if (cursor?.inSecond) {
     const w = cursor.writeDate;
     const records = await client.searchRead(model, {
-      domain: [...user, ['write_date', '>=', w], ['write_date', '<', addSeconds(w, 1)], ['id', '>', cursor.id]] as Domain,
+      domain: [...user, ['write_date', '>=', w], ['write_date', '<', addOdooSeconds(w, 1)], ['id', '>', cursor.id]] as Domain,
       fields,
       order: 'id asc',
       limit: batchSize,
@@ -88,7 +83,7 @@ export async function nextByWriteDate(
     return { records, cursor: { writeDate: w, id, inSecond: records.length === batchSize }, done: false };
   }
 
-  const lower: Domain = cursor ? [['write_date', '>=', addSeconds(cursor.writeDate, 1)]] : [['write_date', '!=', false]];
+  const lower: Domain = cursor ? [['write_date', '>=', addOdooSeconds(cursor.writeDate, 1)]] : [['write_date', '!=', false]];
   const records = await client.searchRead(model, {
     domain: [...user, ...lower] as Domain,
     fields,

@@ -2,6 +2,7 @@
  * Small text helpers shared by the operator commands: aligned columns, ages and durations as people
  * read them, counts with thousands separators.
  */
+import { toOdooDatetime } from '../odoo/datetime.ts';
 
 /** Rows as aligned columns (header first); the last column is not padded, so notes can be long. */
 export function formatTable(header: string[], rows: string[][]): string[] {
@@ -35,8 +36,8 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-/** A timestamp as `2026-11-25 20:12:04Z` (UTC, seconds): short and unambiguous. */
+/** A timestamp as `2026-11-25 20:12:04Z` (UTC, seconds; Odoo's own format with the zone said): short and unambiguous. */
 export function formatTime(iso: string | null | undefined): string {
   if (!iso) return '-';
-  return `${new Date(iso).toISOString().slice(0, 19).replace('T', ' ')}Z`;
+  return `${toOdooDatetime(new Date(iso))}Z`;
 }

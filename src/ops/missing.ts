@@ -10,6 +10,9 @@ import { formatTable, formatTime } from './format.ts';
 
 export const EXAMPLES_PER_GROUP = 5;
 
+const examplesSchema = z.array(z.object({ record: z.record(z.unknown()), referenced: z.record(z.unknown()), reason: z.string().nullable() }));
+const reasonsSchema = z.array(z.object({ reason: z.string(), count: z.number() }));
+
 export const missingGroupSchema = z.object({
   table: z.string(),
   column: z.string(),
@@ -20,9 +23,9 @@ export const missingGroupSchema = z.object({
   firstSeen: z.string(),
   lastSeen: z.string(),
   /** Some open references (newest first): the referencing row's key and the referenced key. */
-  examples: z.array(z.object({ record: z.record(z.unknown()), referenced: z.record(z.unknown()), reason: z.string().nullable() })),
+  examples: examplesSchema,
   /** Why open references cannot heal (e.g. the id is not in Odoo), with how many have that reason. */
-  reasons: z.array(z.object({ reason: z.string(), count: z.number() })),
+  reasons: reasonsSchema,
 });
 
 export const missingReportSchema = z.object({
@@ -46,8 +49,8 @@ export async function getMissing(pool: DatabasePool, options: { openOnly?: boole
       resolved: z.number(),
       first_seen: z.string(),
       last_seen: z.string(),
-      examples: z.array(z.object({ record: z.record(z.unknown()), referenced: z.record(z.unknown()), reason: z.string().nullable() })),
-      reasons: z.array(z.object({ reason: z.string(), count: z.number() })),
+      examples: examplesSchema,
+      reasons: reasonsSchema,
     }),
   )`
     select m.table_name, m.column_name, m.referenced_table, m.referenced_model,

@@ -7,6 +7,7 @@ import type { DatabasePool } from 'slonik';
 import type { Settings } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { createOdooClient, OdooUnknownModelError, type FieldsGetResult, type OdooCallObserver, type OdooClient, type OdooContext } from '../odoo/index.ts';
+import { userCompanies } from '../odoo/session.ts';
 import type { SyncObserver } from './observer.ts';
 
 export type SyncSettings = Pick<Settings, 'BATCH_SIZE' | 'LOOKBACK' | 'EXTRA_FIELDS' | 'FULL_SYNC_CONCURRENCY'> &
@@ -89,19 +90,9 @@ export function createSyncContext(options: {
 async function openSession(odoo: OdooClient): Promise<OdooSession> {
   const version = await odoo.version();
   const uid = await odoo.authenticate();
-  const [user] = await odoo.read('res.users', [uid], ['company_ids', 'company_id'], { active_test: false });
-  const all = Array.isArray(user?.company_ids) ? (user.company_ids as number[]) : [];
-  const main = Array.isArray(user?.company_id) ? Number(user.company_id[0]) : typeof user?.company_id === 'number' ? user.company_id : null;
-  // Odoo evaluates company-dependent fields for the first allowed company: the user's main one, as its UI does.
-  const companyIds = main !== null && all.includes(main) ? [main, ...all.filter((c) => c !== main)] : all;
+  const { companyIds, companyId, context } = await userCompanies(odoo, uid);
   const major = Number(String(version.server_serie).replace(/^saas~/, '').split('.')[0]);
-  return {
-    serie: `${major}.0`,
-    uid,
-    companyIds,
-    companyId: main,
-    context: { active_test: false, ...(companyIds.length > 0 ? { allowed_company_ids: companyIds } : {}) },
-  };
+  return { serie: `${major}.0`, uid, companyIds, companyId, context };
 }
 
 /** The Odoo client as the settings describe it. */

@@ -9,8 +9,8 @@ import { sql } from 'slonik';
 import { z } from 'zod';
 import { run } from 'graphile-worker';
 import { knownCrontabs, lockHolderEvents, staleLockHolders, stepJobs, WORKER_FUNCTIONS, WORKER_INTERNALS } from '../../src/db/graphile-worker-internals.ts';
-import { MIGRATE_DEEP_IMPORT } from '../../src/db/graphile-migrate-internals.ts';
-import { toGraphileLogger } from '../../src/db/migrate.ts';
+import { committedMigrations, MIGRATE_DEEP_IMPORT, MIGRATE_MIGRATION_IMPORT } from '../../src/db/graphile-migrate-internals.ts';
+import { MIGRATIONS_FOLDER, toGraphileLogger } from '../../src/db/migrate.ts';
 import { silentLogger } from '../../src/log.ts';
 import { freshDatabase, type TestDatabase } from '../support/database.ts';
 
@@ -88,5 +88,17 @@ describe('adapters over graphile-worker and graphile-migrate internals', () => {
   it(`graphile-migrate's deep import ${MIGRATE_DEEP_IMPORT} resolves and exports clearAllPools`, async () => {
     const module = (await import(MIGRATE_DEEP_IMPORT)) as Record<string, unknown>;
     expect(typeof module.clearAllPools).toBe('function');
+  });
+
+  it(`graphile-migrate's ${MIGRATE_MIGRATION_IMPORT} reads the committed migrations and what is pending after the last applied one`, async () => {
+    const module = (await import(MIGRATE_MIGRATION_IMPORT)) as Record<string, unknown>;
+    expect([typeof module.getAllMigrations, typeof module.getMigrationsAfter]).toEqual(['function', 'function']);
+    const applied = await db.pool.any(sql.type(z.object({ filename: z.string(), hash: z.string(), previousHash: z.string().nullable() }))`
+      select filename, hash, previous_hash as "previousHash" from graphile_migrate.migrations order by filename`);
+    const { committed, pending } = await committedMigrations(MIGRATIONS_FOLDER, applied.at(-1) ?? null);
+    expect(committed).toEqual(applied.map((m) => ({ filename: m.filename, hash: m.hash })));
+    expect(pending).toEqual([]);
+    expect((await committedMigrations(MIGRATIONS_FOLDER, applied[0]!)).pending).toEqual(applied.slice(1).map((m) => m.filename));
+    expect((await committedMigrations(MIGRATIONS_FOLDER, null)).pending).toEqual(applied.map((m) => m.filename));
   });
 });

@@ -8,7 +8,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkReportSchema } from '../../src/ops/check.ts';
+import pg from 'pg';
+import { checkMigrations, checkReportSchema } from '../../src/ops/check.ts';
 import { startSimulator, type Simulator } from '../../src/sim/index.ts';
 import { freshDatabase, type TestDatabase } from '../support/database.ts';
 import { runCli } from './cli.ts';
@@ -130,5 +131,28 @@ describe('odoo-etl check', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^FAIL\s+migrations\s+the database has no odoo-etl schema yet/m);
     expect(result.stdout).toContain('→ run `odoo-etl migrate`');
+  });
+
+  it('migrations: one not applied, one changed, one unknown to this build: each fails with what to do', async () => {
+    const own = await freshDatabase();
+    const client = new pg.Client({ connectionString: own.url });
+    await client.connect();
+    try {
+      expect(await checkMigrations(client)).toMatchObject({ status: 'ok', detail: '4 migration(s) applied, job queue schema present' });
+      const last = await client.query(`delete from graphile_migrate.migrations where filename = '000004.sql' returning hash, previous_hash`);
+      expect(await checkMigrations(client)).toMatchObject({ status: 'fail', detail: '1 migration(s) not applied: 000004.sql', fix: expect.stringContaining('odoo-etl migrate') });
+      await client.query(`insert into graphile_migrate.migrations (filename, hash, previous_hash) values ('000004.sql', $1, $2)`, [last.rows[0].hash, last.rows[0].previous_hash]);
+      await client.query(`update graphile_migrate.migrations set hash = 'sha1:0' where filename = '000004.sql'`);
+      expect(await checkMigrations(client)).toMatchObject({ status: 'fail', detail: 'applied migration(s) differ from the committed files: 000004.sql' });
+      await client.query(`insert into graphile_migrate.migrations (filename, hash, previous_hash) values ('000099.sql', 'sha1:1', null)`);
+      expect(await checkMigrations(client)).toMatchObject({
+        status: 'fail',
+        detail: 'the database has migrations this odoo-etl does not know: 000099.sql',
+        fix: expect.stringContaining('upgrade this installation'),
+      });
+    } finally {
+      await client.end();
+      await own.drop();
+    }
   });
 });
