@@ -11,7 +11,7 @@ export { createMetrics, serveMetrics, type Metrics, type MetricsServer } from '.
 export { createOdooClient, type OdooClient, type OdooClientOptions } from './odoo/index.ts';
 export { startSimulator, type Simulator, type SimulatorOptions } from './sim/index.ts';
 export { createSyncContext, type SyncContext } from './sync/context.ts';
-export { followRun } from './sync/follow.ts';
+export { followRun } from './worker/follow.ts';
 export { healMissing } from './sync/heal.ts';
 export { reconcileDeletions, type ReconcileResult } from './sync/reconcile.ts';
 export { getRunReport, type RunReport, type RunStep } from './sync/run-report.ts';

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.ts';
 import { guardsFromSettings } from '../../src/db/pool.ts';
-import { followRun } from '../../src/sync/follow.ts';
+import { followRun } from '../../src/worker/follow.ts';
 import { startRun } from '../../src/sync/run.ts';
 import { describeAttach, findRunToAttach } from '../../src/sync/attach.ts';
 import type { RunReport } from '../../src/sync/run-report.ts';

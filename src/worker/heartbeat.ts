@@ -3,7 +3,7 @@
  * four hours; a killed `odoo-etl worker` would hold its entity's queue that long. Every process
  * records its workers' ids with a heartbeat, and any process frees the jobs of workers whose
  * heartbeat stopped. Freeing a job whose worker was merely slow is harmless: each step checks the
- * watermark it started from before it commits (see entity-step.ts). The same tick does the run
+ * watermark it started from before it commits (see src/sync/step/commit.ts). The same tick does the run
  * housekeeping: steps none of whose jobs can run any more are settled, runs past RUN_TIMEOUT end.
  */
 import { sql, type DatabasePool } from 'slonik';
