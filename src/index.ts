@@ -19,4 +19,4 @@ export { startRun, resolveEntities, UnknownEntityError } from './sync/run.ts';
 export { startWorker } from './worker/runner.ts';
 export { listRuns, cancelRun, type RunSummary, type CancelResult } from './ops/runs.ts';
 export { pruneHistory, type PruneResult } from './ops/retention.ts';
-export { settleRuns, type HousekeepingResult } from './sync/housekeeping.ts';
+export { settleRuns, type HousekeepingResult } from './worker/housekeeping.ts';

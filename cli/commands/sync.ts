@@ -10,6 +10,12 @@ import { runSummaryLines } from '../../src/ops/summary.ts';
 import { formatTime } from '../../src/ops/format.ts';
 import { entityNames } from '../../src/entities/index.ts';
 
+/**
+ * `odoo-etl sync`: queues a run (src/sync/run.ts: etl.start_run queues one job per entity) or attaches to
+ * one in progress (src/sync/attach.ts), then processes it here (src/worker/follow.ts starts a graphile-worker
+ * runner) until it ends. What each job does is the task tasks/sync_entity.ts: plan, read and commit the
+ * entity's batches (src/sync/step/). ARCHITECTURE.md follows one sync from here to the SQL.
+ */
 export default class Sync extends BaseCommand<typeof Sync> {
   static override summary = 'Sync Odoo into the warehouse: enqueue a run and follow it to the end';
   static override description =

@@ -10,7 +10,7 @@ import { sql, type DatabasePool } from 'slonik';
 import type { WorkerUtils } from 'graphile-worker';
 import { staleLockHolders } from '../db/graphile-worker-internals.ts';
 import type { Logger } from '../log.ts';
-import { settleRuns } from '../sync/housekeeping.ts';
+import { settleRuns } from './housekeeping.ts';
 
 
 export const DEFAULT_RUN_TIMEOUT_MS = 6 * 60 * 60 * 1000;
@@ -73,7 +73,7 @@ export class Heartbeat {
     this.lastBeatAt = Date.now();
   }
 
-  /** Run housekeeping (src/sync/housekeeping.ts): no step, and so no run, is left open for ever. */
+  /** Run housekeeping (housekeeping.ts): no step, and so no run, is left open for ever. */
   async settleRuns(): Promise<void> {
     const settled = await settleRuns(this.pool, { runTimeoutMs: this.runTimeoutMs });
     for (const runId of settled.timedOut) this.logger.warn({ runId }, `run ${runId} exceeded RUN_TIMEOUT: its unfinished steps failed`);
