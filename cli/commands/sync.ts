@@ -2,8 +2,7 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.ts';
 import { guardsFromSettings } from '../../src/db/pool.ts';
 import { followRun } from '../../src/worker/follow.ts';
-import { startRun } from '../../src/sync/run.ts';
-import { describeAttach, findRunToAttach } from '../../src/sync/attach.ts';
+import { describeAttach, openRun } from '../../src/sync/attach.ts';
 import type { RunReport } from '../../src/sync/run-report.ts';
 import { createProgressRenderer, progressMode } from '../../src/ops/progress.ts';
 import { runSummaryLines } from '../../src/ops/summary.ts';
@@ -81,27 +80,23 @@ export default class Sync extends BaseCommand<typeof Sync> {
     }
 
     const staleAfterMs = this.settings.WORKER_STALE_AFTER;
-    const running = await findRunToAttach(pool, { entities, full: this.flags.full, staleAfterMs });
-    if (running && !context) {
-      this.log(`run ${running.runId} (started ${formatTime(running.startedAt)} by ${running.trigger}) is in progress and covers these entities: nothing queued`);
-      return { runId: running.runId, started: false, attached: false };
-    }
-    let runId: number;
+    const { runId, attached: running, notStarted } = await openRun(pool, { entities, full: this.flags.full, staleAfterMs, trigger: 'cli' });
     if (running) {
-      runId = running.runId;
+      if (!context) {
+        this.log(`run ${runId} (started ${formatTime(running.startedAt)} by ${running.trigger}) is in progress and covers these entities: nothing queued`);
+        return { runId, started: false, attached: false };
+      }
       this.log(describeAttach(running, Date.now(), staleAfterMs));
     } else {
-      const run = await startRun(pool, { entities, full: this.flags.full, trigger: 'cli' });
-      if (!run.started) {
-        this.logToStderr(`run ${run.runId} not started: ${run.reason} (see \`odoo-etl runs\`; \`odoo-etl runs cancel <id>\` ends a run)`);
+      if (notStarted !== undefined) {
+        this.logToStderr(`run ${runId} not started: ${notStarted} (see \`odoo-etl runs\`; \`odoo-etl runs cancel <id>\` ends a run)`);
         this.exit(1);
       }
-      runId = run.runId;
       if (!context) {
-        this.log(`run ${run.runId} queued (${entities.length} entities); a running \`odoo-etl worker\` will process it`);
-        return { runId: run.runId, started: true };
+        this.log(`run ${runId} queued (${entities.length} entities); a running \`odoo-etl worker\` will process it`);
+        return { runId, started: true };
       }
-      this.log(`run ${run.runId}: ${this.flags.full ? 'full' : 'incremental'} sync of ${entities.length} entities from ${this.settings.ODOO_URL}`);
+      this.log(`run ${runId}: ${this.flags.full ? 'full' : 'incremental'} sync of ${entities.length} entities from ${this.settings.ODOO_URL}`);
     }
     const progress = createProgressRenderer({
       mode: progressMode({ json: this.jsonEnabled(), quiet: this.flags.quiet, isTTY: process.stdout.isTTY }),
