@@ -15,7 +15,7 @@ import { assertMigrated } from './db/schema-check.ts';
 import { silentLogger, type Logger } from './log.ts';
 import { createOdooClient, type OdooClientOptions } from './odoo/index.ts';
 import { createSyncContext } from './sync/context.ts';
-import { followRun } from './sync/follow.ts';
+import { followRun } from './worker/follow.ts';
 import type { RunReport } from './sync/run-report.ts';
 import { startRun } from './sync/run.ts';
 

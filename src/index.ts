@@ -11,7 +11,7 @@ export { createMetrics, serveMetrics, type Metrics, type MetricsServer } from '.
 export { createOdooClient, type OdooClient, type OdooClientOptions } from './odoo/index.ts';
 export { startSimulator, type Simulator, type SimulatorOptions } from './sim/index.ts';
 export { createSyncContext, type SyncContext } from './sync/context.ts';
-export { followRun } from './sync/follow.ts';
+export { followRun } from './worker/follow.ts';
 export { healMissing } from './sync/heal.ts';
 export { reconcileDeletions, type ReconcileResult } from './sync/reconcile.ts';
 export { getRunReport, type RunReport, type RunStep } from './sync/run-report.ts';
@@ -19,4 +19,4 @@ export { startRun, resolveEntities, UnknownEntityError } from './sync/run.ts';
 export { startWorker } from './worker/runner.ts';
 export { listRuns, cancelRun, type RunSummary, type CancelResult } from './ops/runs.ts';
 export { pruneHistory, type PruneResult } from './ops/retention.ts';
-export { settleRuns, type HousekeepingResult } from './sync/housekeeping.ts';
+export { settleRuns, type HousekeepingResult } from './worker/housekeeping.ts';

@@ -1,14 +1,27 @@
-// Task `heal_missing`: the closing step of a run: fetch the records that missing_data says are missing.
+/**
+ * Task `heal_missing`: the closing step of a run: fetch the records that missing_data says are missing
+ * (src/sync/heal.ts). Policy: every failure is retried by graphile-worker; the last attempt's failure
+ * settles the step failed.
+ */
 import type { Task } from 'graphile-worker';
+import { z } from 'zod';
 import type { SyncContext } from '../src/sync/context.ts';
-import { runHealStep } from '../src/sync/heal.ts';
-import { stepPayload } from '../src/sync/entity-step.ts';
+import { finishHealStep, healMissing, startHealStep } from '../src/sync/heal.ts';
+import { observeSettled } from '../src/sync/step/settle.ts';
+import { errorMessage, failStep } from '../src/sync/step/state.ts';
 
-export default (context: SyncContext): Task =>
-  async (payload, helpers) => {
-    await runHealStep(context, stepPayload.parse(payload), {
-      attempts: helpers.job.attempts,
-      maxAttempts: helpers.job.max_attempts,
-      jobId: helpers.job.id,
-    });
+/** What etl.finish_step enqueues once every other step of the run is settled. */
+export const payloadSchema = z.object({ runId: z.number().int(), entity: z.string() });
+
+export default (ctx: SyncContext): Task =>
+  async (raw, helpers) => {
+    const { runId, entity } = payloadSchema.parse(raw);
+    const { attempts, max_attempts: maxAttempts } = helpers.job;
+    if (!(await startHealStep(ctx, runId, entity, attempts))) return;
+    try {
+      await finishHealStep(ctx, runId, entity, await healMissing(ctx));
+    } catch (error) {
+      if (attempts >= maxAttempts) observeSettled(ctx, await failStep(ctx.pool, runId, entity, attempts, errorMessage(error)));
+      throw error;
+    }
   };

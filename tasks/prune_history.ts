@@ -1,15 +1,21 @@
-// Task `prune_history`: the daily retention prune (old runs and their steps, resolved missing references).
+/**
+ * Task `prune_history`: the daily retention prune (old runs and their steps, resolved missing references;
+ * src/ops/retention.ts). Cron-driven (src/worker/schedule.ts); a failure is retried by graphile-worker.
+ */
 import type { Task } from 'graphile-worker';
 import { z } from 'zod';
 import type { SyncContext } from '../src/sync/context.ts';
-import { DEFAULT_RETENTION_MS } from '../src/worker/schedule.ts';
 import { pruneHistory } from '../src/ops/retention.ts';
 
-const payload = z.object({ olderThanMs: z.number().positive().optional() }).passthrough();
+const DAY = 24 * 60 * 60 * 1000;
+/** RETENTION's default: history older than this is pruned. */
+export const DEFAULT_RETENTION_MS = 90 * DAY;
+
+export const payloadSchema = z.object({ olderThanMs: z.number().positive().optional() }).passthrough();
 
 export default (context: SyncContext): Task =>
   async (raw) => {
-    const { olderThanMs } = payload.parse(raw ?? {});
+    const { olderThanMs } = payloadSchema.parse(raw ?? {});
     const pruned = await pruneHistory(context.pool, olderThanMs ?? DEFAULT_RETENTION_MS);
     context.logger.info({ ...pruned }, 'history pruned');
   };

@@ -1,13 +1,102 @@
-// Task `sync_entity`: one step of one entity of a run (read a batch, load it, move the cursor, queue the next step).
+/**
+ * Task `sync_entity`: one entity of a run, part by part (src/sync/step/). A job plans the entity if it is
+ * the first (plan.ts), takes its part (parts.ts) and reads it batch after batch (read.ts), each batch
+ * committed in one transaction with its cursor and the continuation (commit.ts).
+ *
+ * Its policy:
+ * - hand-over: a job takes batches for up to JOB_BUDGET_MS, then its last commit enqueues a continuation
+ *   job. A retried job (an attempt failed, or its worker died) hands over after its first committed batch,
+ *   so the attempts budget counts failures without progress: workers that keep dying mid-job cannot
+ *   exhaust it while work advances.
+ * - failure: an error no retry can mend (isPermanent) settles the step failed at once; any other is
+ *   recorded and retried by graphile-worker until the job's max_attempts, then the step fails.
+ * - a job whose run ended meanwhile (StepClosed) stops without error.
+ */
 import type { Task } from 'graphile-worker';
+import { z } from 'zod';
+import { getEntity } from '../src/entities/index.ts';
+import { CompanyDependentColumnError, MissingFieldError, MissingModelError } from '../src/entities/plan.ts';
+import {
+  OdooAccessError,
+  OdooAuthError,
+  OdooDecodeError,
+  OdooInvalidDomainError,
+  OdooUnknownFieldError,
+  OdooUnknownModelError,
+} from '../src/odoo/index.ts';
 import type { SyncContext } from '../src/sync/context.ts';
-import { runEntityStep, stepPayload } from '../src/sync/entity-step.ts';
+import { takePart } from '../src/sync/step/parts.ts';
+import { planEntity, storedPlan } from '../src/sync/step/plan.ts';
+import { readPart } from '../src/sync/step/read.ts';
+import { observeSettled } from '../src/sync/step/settle.ts';
+import { errorMessage, failStep, openStepState, recordRetry, StepClosed } from '../src/sync/step/state.ts';
 
-export default (context: SyncContext): Task =>
-  async (payload, helpers) => {
-    await runEntityStep(context, stepPayload.parse(payload), {
-      attempts: helpers.job.attempts,
-      maxAttempts: helpers.job.max_attempts,
-      jobId: helpers.job.id,
-    });
+/** What etl.start_run / etl.continue_step enqueue: the entity of a run, and the part a continuation reads. */
+export const payloadSchema = z.object({ runId: z.number().int(), entity: z.string(), part: z.string().nullish() });
+
+/** How long one job keeps loading batches before it hands over to a continuation job. */
+export const JOB_BUDGET_MS = 20_000;
+
+/** Errors that no retry can mend: settle the entity as failed at once. */
+export function isPermanent(error: unknown): boolean {
+  return (
+    error instanceof MissingFieldError ||
+    error instanceof MissingModelError ||
+    error instanceof CompanyDependentColumnError ||
+    error instanceof OdooAuthError ||
+    error instanceof OdooAccessError ||
+    error instanceof OdooUnknownModelError ||
+    error instanceof OdooUnknownFieldError ||
+    error instanceof OdooInvalidDomainError ||
+    error instanceof OdooDecodeError
+  );
+}
+
+export default (ctx: SyncContext): Task =>
+  async (raw, helpers) => {
+    const { runId, entity: table, part: partKey } = payloadSchema.parse(raw);
+    const { attempts, max_attempts: maxAttempts } = helpers.job;
+    const state = await openStepState(ctx.pool, runId, table);
+    if (!state) return; // a job of a step or run settled meanwhile (cancelled, timed out, or deleted): nothing to do
+
+    const log = ctx.logger.child({ runId, entity: table, attempt: attempts });
+    try {
+      const entity = getEntity(table);
+      let plan = storedPlan(state.plan);
+      if (!plan) {
+        const planned = await planEntity(ctx, runId, entity, state.full_sync);
+        if (planned === 'skipped') return;
+        plan = planned;
+      }
+      const part = await takePart(ctx, runId, table, plan, partKey ?? undefined, state.sources_done);
+      if (!part) return;
+      await readPart(ctx, runId, entity, plan, part, log, { budgetMs: JOB_BUDGET_MS, afterFirstBatch: attempts > 1 });
+    } catch (error) {
+      if (error instanceof StepClosed) {
+        log.info(`${table}: ${error.message}; the job stops here`);
+        return;
+      }
+      const message = errorMessage(error);
+      const permanent = isPermanent(error);
+      if (permanent || attempts >= maxAttempts) {
+        log.error({ err: error, permanent }, `${table} failed: ${message}`);
+        const recorded = await failStep(ctx.pool, runId, table, attempts, message).then(
+          (settled) => {
+            observeSettled(ctx, settled);
+            return true;
+          },
+          (recordError: unknown) => {
+            // The job fails with the step's own error (its last_error); a retry, or the worker housekeeping
+            // once the job is out of attempts, settles the step.
+            log.error({ err: recordError }, `${table}: recording the failure failed: ${errorMessage(recordError)}`);
+            return false;
+          },
+        );
+        if (permanent && recorded) return; // the job is done: retrying cannot help
+      } else {
+        log.warn({ err: error }, `${table} step failed (attempt ${attempts} of ${maxAttempts}), will retry: ${message}`);
+        await recordRetry(ctx.pool, runId, table, attempts, message);
+      }
+      throw error;
+    }
   };

@@ -13,7 +13,7 @@ import { createLogger } from '../../src/log.ts';
 import { createOdooClient, type Domain } from '../../src/odoo/index.ts';
 import { nextById } from '../../src/odoo/keyset-step.ts';
 import { createSyncContext, type SyncSettings } from '../../src/sync/context.ts';
-import { followRun } from '../../src/sync/follow.ts';
+import { followRun } from '../../src/worker/follow.ts';
 import { startRun } from '../../src/sync/run.ts';
 
 export interface SyncProcessOptions {

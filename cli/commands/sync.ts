@@ -1,15 +1,20 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.ts';
 import { guardsFromSettings } from '../../src/db/pool.ts';
-import { followRun } from '../../src/sync/follow.ts';
-import { startRun } from '../../src/sync/run.ts';
-import { describeAttach, findRunToAttach } from '../../src/sync/attach.ts';
+import { followRun } from '../../src/worker/follow.ts';
+import { describeAttach, openRun } from '../../src/sync/attach.ts';
 import type { RunReport } from '../../src/sync/run-report.ts';
 import { createProgressRenderer, progressMode } from '../../src/ops/progress.ts';
 import { runSummaryLines } from '../../src/ops/summary.ts';
 import { formatTime } from '../../src/ops/format.ts';
 import { entityNames } from '../../src/entities/index.ts';
 
+/**
+ * `odoo-etl sync`: queues a run (src/sync/run.ts: etl.start_run queues one job per entity) or attaches to
+ * one in progress (src/sync/attach.ts), then processes it here (src/worker/follow.ts starts a graphile-worker
+ * runner) until it ends. What each job does is the task tasks/sync_entity.ts: plan, read and commit the
+ * entity's batches (src/sync/step/). ARCHITECTURE.md follows one sync from here to the SQL.
+ */
 export default class Sync extends BaseCommand<typeof Sync> {
   static override summary = 'Sync Odoo into the warehouse: enqueue a run and follow it to the end';
   static override description =
@@ -75,27 +80,23 @@ export default class Sync extends BaseCommand<typeof Sync> {
     }
 
     const staleAfterMs = this.settings.WORKER_STALE_AFTER;
-    const running = await findRunToAttach(pool, { entities, full: this.flags.full, staleAfterMs });
-    if (running && !context) {
-      this.log(`run ${running.runId} (started ${formatTime(running.startedAt)} by ${running.trigger}) is in progress and covers these entities: nothing queued`);
-      return { runId: running.runId, started: false, attached: false };
-    }
-    let runId: number;
+    const { runId, attached: running, notStarted } = await openRun(pool, { entities, full: this.flags.full, staleAfterMs, trigger: 'cli' });
     if (running) {
-      runId = running.runId;
+      if (!context) {
+        this.log(`run ${runId} (started ${formatTime(running.startedAt)} by ${running.trigger}) is in progress and covers these entities: nothing queued`);
+        return { runId, started: false, attached: false };
+      }
       this.log(describeAttach(running, Date.now(), staleAfterMs));
     } else {
-      const run = await startRun(pool, { entities, full: this.flags.full, trigger: 'cli' });
-      if (!run.started) {
-        this.logToStderr(`run ${run.runId} not started: ${run.reason} (see \`odoo-etl runs\`; \`odoo-etl runs cancel <id>\` ends a run)`);
+      if (notStarted !== undefined) {
+        this.logToStderr(`run ${runId} not started: ${notStarted} (see \`odoo-etl runs\`; \`odoo-etl runs cancel <id>\` ends a run)`);
         this.exit(1);
       }
-      runId = run.runId;
       if (!context) {
-        this.log(`run ${run.runId} queued (${entities.length} entities); a running \`odoo-etl worker\` will process it`);
-        return { runId: run.runId, started: true };
+        this.log(`run ${runId} queued (${entities.length} entities); a running \`odoo-etl worker\` will process it`);
+        return { runId, started: true };
       }
-      this.log(`run ${run.runId}: ${this.flags.full ? 'full' : 'incremental'} sync of ${entities.length} entities from ${this.settings.ODOO_URL}`);
+      this.log(`run ${runId}: ${this.flags.full ? 'full' : 'incremental'} sync of ${entities.length} entities from ${this.settings.ODOO_URL}`);
     }
     const progress = createProgressRenderer({
       mode: progressMode({ json: this.jsonEnabled(), quiet: this.flags.quiet, isTTY: process.stdout.isTTY }),

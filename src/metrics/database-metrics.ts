@@ -10,7 +10,7 @@ import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import { entityNames } from '../entities/index.ts';
 import type { Logger } from '../log.ts';
-import { TASK_NAMES } from '../worker/task-list.ts';
+import { TASK_NAMES } from '../../tasks/index.ts';
 
 const snapshotRow = z.object({
   metric: z.enum(['sync_lag', 'data_lag', 'open_missing', 'jobs', 'workers', 'runs']),

@@ -15,8 +15,6 @@ export {
 } from './errors.ts';
 export { decodeRecord, decodeRecords, makeRecordDecoder, schemaForField, OdooDecodeError } from './decode.ts';
 export type { DecodedRecord, DecodedValue, Many2oneValue, RecordDecoder, ReferenceValue } from './decode.ts';
-export { iterateByWriteDate, iterateById } from './keyset.ts';
-export type { IdCursor, KeysetBatch, KeysetOptions, WriteDateCursor } from './keyset.ts';
 export { nextById, nextByWriteDate, writeDateStart } from './keyset-step.ts';
 export type { StepOptions, StepResult, WriteDateStepCursor } from './keyset-step.ts';
 export { backoffDelay, defaultRetryPolicy, withRetry } from './retry.ts';

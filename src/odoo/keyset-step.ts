@@ -1,10 +1,15 @@
-// One keyset step at a time, from a cursor that can be stored: what a job that reads one batch,
-// commits it with its cursor and enqueues the next job needs (the generators in keyset.ts are the
-// in-memory form of the same walk).
+// Keyset walks over an Odoo model, one batch at a time from a cursor that can be stored: what a job that
+// reads one batch, commits it with its cursor and enqueues the next job needs. Never `offset` (offset
+// paging re-reads everything before it).
 //
-// The `(write_date, id)` walk reads whole seconds (see keyset.ts for why: Odoo compares write_date
-// with microseconds but sends it truncated to the second). A batch ends at the last complete second;
-// a second that a full batch cuts is then read on its own, by id (`inSecond`).
+// Incremental: `(write_date, id)` order. The textbook domain
+//   write_date > w OR (write_date = w AND id > i),  order "write_date asc, id asc"
+// is exact only if write_date has whole seconds. Real Odoo stamps write_date with the transaction's
+// start time *with microseconds* but reads it back truncated to seconds, so `write_date = w` matches
+// nothing and `> w` re-reads the same second: the textbook cursor can skip records or never advance.
+// So the walk reads whole seconds: a batch ends at the last complete second, and a second that a full
+// batch cuts is then read on its own, by id (`w <= write_date < w+1s AND id > i`, order `id asc`;
+// `inSecond`). With whole-second write_dates this is the textbook domain, written with a half-open second.
 import type { OdooClient } from './client.ts';
 import { addOdooSeconds, odooSecond } from './datetime.ts';
 import type { Domain, OdooContext, RawRecord } from './types.ts';

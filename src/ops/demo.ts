@@ -17,7 +17,7 @@ import type { Logger } from '../log.ts';
 import { createOdooClient } from '../odoo/index.ts';
 import { startSimulator, type Simulator } from '../sim/index.ts';
 import { createSyncContext, type SyncContext } from '../sync/context.ts';
-import { followRun } from '../sync/follow.ts';
+import { followRun } from '../worker/follow.ts';
 import { reconcileDeletions } from '../sync/reconcile.ts';
 import type { RunReport } from '../sync/run-report.ts';
 import { startRun } from '../sync/run.ts';

@@ -10,6 +10,7 @@ import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import { stepJobs } from '../db/graphile-worker-internals.ts';
 import { formatDuration, formatTime } from '../ops/format.ts';
+import { startRun } from './run.ts';
 
 export interface AttachableRun {
   runId: number;
@@ -93,4 +94,24 @@ export function describeAttach(run: AttachableRun, now: number, staleAfterMs: nu
     `${head}, interrupted (${since}; its jobs are held by a process that stopped: ${seen}): ` +
     `they are freed once it has been silent for WORKER_STALE_AFTER (${formatDuration(staleAfterMs)}), then processed here`
   );
+}
+
+/**
+ * The run `sync` works on: a running one that covers the tables asked for (`attached`), else a new one
+ * (etl.start_run), which `notStarted` says was refused, and why (it would overlap a run in progress).
+ */
+export interface OpenedRun {
+  runId: number;
+  attached?: AttachableRun;
+  notStarted?: string;
+}
+
+export async function openRun(
+  pool: DatabasePool,
+  options: { entities: string[]; full: boolean; staleAfterMs: number; trigger: 'cli' | 'cron' | 'api' },
+): Promise<OpenedRun> {
+  const running = await findRunToAttach(pool, options);
+  if (running) return { runId: running.runId, attached: running };
+  const run = await startRun(pool, { entities: options.entities, full: options.full, trigger: options.trigger });
+  return run.started ? { runId: run.runId } : { runId: run.runId, notStarted: run.reason ?? 'not started' };
 }

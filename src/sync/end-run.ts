@@ -3,7 +3,7 @@
  * (status `failed`). In one transaction: the run and its unfinished steps end with the reason
  * (etl.end_run, under the run engine's lock on the run row), and its waiting jobs leave the queue. Jobs
  * running at that moment are not interrupted: their next batch commit finds the run ended and rolls back
- * (see commitStep in entity-step.ts), so no batch is half committed and nothing is committed after.
+ * (see commitStep in step/commit.ts), so no batch is half committed and nothing is committed after.
  */
 import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';

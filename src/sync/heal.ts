@@ -12,8 +12,8 @@ import { planSource, seriesOf, toRow } from '../entities/plan.ts';
 import { makeRecordDecoder } from '../odoo/index.ts';
 import type { SyncContext } from './context.ts';
 import { upsertRows } from './load.ts';
-import { errorMessage, readForCompanies, type JobInfo, type StepPayload } from './entity-step.ts';
-import { settleStep } from './settle-step.ts';
+import { readForCompanies } from './step/companies.ts';
+import { settleStep } from './step/settle.ts';
 
 const MAX_PASSES = 4;
 export const NOT_IN_ODOO = 'not found in Odoo (deleted, or not readable by the API user)';
@@ -99,35 +99,28 @@ async function healGroup(ctx: SyncContext, table: string, model: string, ids: nu
   return counts;
 }
 
-/** The `heal_missing` step of a run. */
-export async function runHealStep(ctx: SyncContext, payload: StepPayload, job: JobInfo): Promise<void> {
-  const { runId, entity } = payload;
-  // Only a step still open in a running run (not cancelled, timed out or settled meanwhile).
+/** Opens the run's `heal_missing` step; false when it is no longer open in a running run (cancelled, timed out, settled). */
+export async function startHealStep(ctx: SyncContext, runId: number, entity: string, attempts: number): Promise<boolean> {
   const started = await ctx.pool.query(sql.unsafe`
-    update etl.run_entity set status = 'running', started_at = coalesce(started_at, now()), attempts = ${job.attempts}
+    update etl.run_entity set status = 'running', started_at = coalesce(started_at, now()), attempts = ${attempts}
      where run_id = ${runId} and entity = ${entity} and status in ('queued', 'running')
        and exists (select 1 from etl.run r where r.id = ${runId} and r.status = 'running')`);
-  if (started.rowCount === 0) return;
-  try {
-    const result = await healMissing(ctx);
-    const settled = await ctx.pool.transaction(async (tx) => {
-      await tx.query(sql.unsafe`
-        update etl.run_entity set read = ${result.healed + result.notFound}, inserted = ${result.healed},
-               deleted = 0, calls = ${result.calls}, batches = ${result.calls}
-         where run_id = ${runId} and entity = ${entity}`);
-      return settleStep(tx, runId, entity, 'succeeded');
-    });
-    if (settled) {
-      // The step's counters as the run report has them (the healed rows are the ones it inserted).
-      ctx.observer?.batchCommitted({ entity, source: '', read: result.healed + result.notFound, inserted: result.healed, updated: 0, unchanged: 0, deleted: 0 });
-      ctx.observer?.stepSettled(settled);
-    }
-    ctx.logger.info({ runId, ...result }, 'missing references healed');
-  } catch (error) {
-    if (job.attempts >= job.maxAttempts) {
-      const settled = await ctx.pool.transaction((tx) => settleStep(tx, runId, entity, 'failed', errorMessage(error)));
-      if (settled) ctx.observer?.stepSettled(settled);
-    }
-    throw error;
+  return started.rowCount > 0;
+}
+
+/** Records what the heal did as the step's counters and settles the step succeeded. */
+export async function finishHealStep(ctx: SyncContext, runId: number, entity: string, result: HealResult): Promise<void> {
+  const settled = await ctx.pool.transaction(async (tx) => {
+    await tx.query(sql.unsafe`
+      update etl.run_entity set read = ${result.healed + result.notFound}, inserted = ${result.healed},
+             deleted = 0, calls = ${result.calls}, batches = ${result.calls}
+       where run_id = ${runId} and entity = ${entity}`);
+    return settleStep(tx, runId, entity, 'succeeded');
+  });
+  if (settled) {
+    // The step's counters as the run report has them (the healed rows are the ones it inserted).
+    ctx.observer?.batchCommitted({ entity, source: '', read: result.healed + result.notFound, inserted: result.healed, updated: 0, unchanged: 0, deleted: 0 });
+    ctx.observer?.stepSettled(settled);
   }
+  ctx.logger.info({ runId, ...result }, 'missing references healed');
 }

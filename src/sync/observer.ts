@@ -3,7 +3,7 @@
  * each step settled and the run it closed, each reconciliation. Told only after the commit, and only
  * by the process that did the work, so that several workers add up to the truth.
  */
-import type { SettledStep } from './settle-step.ts';
+import type { SettledStep } from './step/settle.ts';
 
 export interface BatchCommitted {
   entity: string;

@@ -4,11 +4,8 @@
 import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 
-export const runStepSchema = z.object({
-  entity: z.string(),
-  status: z.enum(['pending', 'queued', 'running', 'succeeded', 'failed', 'skipped', 'cancelled']),
-  mode: z.string().nullable(),
-  expected: z.number().nullable(),
+/** A step's counters (etl.run_entity): what its commits add up (src/sync/step/commit.ts) and the report reads. */
+export const stepCountersSchema = z.object({
   read: z.number(),
   inserted: z.number(),
   updated: z.number(),
@@ -16,6 +13,15 @@ export const runStepSchema = z.object({
   deleted: z.number(),
   batches: z.number(),
   calls: z.number(),
+});
+export type StepCounters = z.infer<typeof stepCountersSchema>;
+
+export const runStepSchema = z.object({
+  entity: z.string(),
+  status: z.enum(['pending', 'queued', 'running', 'succeeded', 'failed', 'skipped', 'cancelled']),
+  mode: z.string().nullable(),
+  expected: z.number().nullable(),
+  ...stepCountersSchema.shape,
   attempts: z.number(),
   warnings: z.array(z.string()),
   error: z.string().nullable(),

@@ -3,14 +3,14 @@
  * four hours; a killed `odoo-etl worker` would hold its entity's queue that long. Every process
  * records its workers' ids with a heartbeat, and any process frees the jobs of workers whose
  * heartbeat stopped. Freeing a job whose worker was merely slow is harmless: each step checks the
- * watermark it started from before it commits (see entity-step.ts). The same tick does the run
+ * watermark it started from before it commits (see src/sync/step/commit.ts). The same tick does the run
  * housekeeping: steps none of whose jobs can run any more are settled, runs past RUN_TIMEOUT end.
  */
 import { sql, type DatabasePool } from 'slonik';
 import type { WorkerUtils } from 'graphile-worker';
 import { staleLockHolders } from '../db/graphile-worker-internals.ts';
 import type { Logger } from '../log.ts';
-import { settleRuns } from '../sync/housekeeping.ts';
+import { settleRuns } from './housekeeping.ts';
 
 
 export const DEFAULT_RUN_TIMEOUT_MS = 6 * 60 * 60 * 1000;
@@ -73,7 +73,7 @@ export class Heartbeat {
     this.lastBeatAt = Date.now();
   }
 
-  /** Run housekeeping (src/sync/housekeeping.ts): no step, and so no run, is left open for ever. */
+  /** Run housekeeping (housekeeping.ts): no step, and so no run, is left open for ever. */
   async settleRuns(): Promise<void> {
     const settled = await settleRuns(this.pool, { runTimeoutMs: this.runTimeoutMs });
     for (const runId of settled.timedOut) this.logger.warn({ runId }, `run ${runId} exceeded RUN_TIMEOUT: its unfinished steps failed`);

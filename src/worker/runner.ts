@@ -10,7 +10,7 @@ import { createWorkerPgPool } from '../db/worker-pool.ts';
 import type { SyncContext } from '../sync/context.ts';
 import { Heartbeat } from './heartbeat.ts';
 import { cronItems, type ScheduleSettings } from './schedule.ts';
-import { makeTaskList } from './task-list.ts';
+import { makeTaskList } from '../../tasks/index.ts';
 
 export interface WorkerHandle {
   runner: Runner;

@@ -5,12 +5,12 @@
  * The retention prune runs daily at a fixed quiet time (PRUNE_SCHEDULE), with RETENTION in its payload.
  */
 import type { CronItem } from 'graphile-worker';
+import { DEFAULT_RETENTION_MS } from '../../tasks/prune_history.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 
 /** The daily prune of old runs and resolved missing references (UTC). */
 export const PRUNE_SCHEDULE = '17 3 * * *';
-export const DEFAULT_RETENTION_MS = 90 * DAY;
 
 export interface ScheduleSettings {
   /** Crontab expression of the incremental sync of every entity. */

@@ -10,7 +10,7 @@ import { silentLogger, type Logger } from '../../src/log.ts';
 import { createOdooClient, makeRecordDecoder, type OdooClient } from '../../src/odoo/index.ts';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.ts';
 import { createSyncContext, type SyncContext, type SyncSettings } from '../../src/sync/context.ts';
-import { followRun } from '../../src/sync/follow.ts';
+import { followRun } from '../../src/worker/follow.ts';
 import type { RunReport } from '../../src/sync/run-report.ts';
 import { startRun, type StartRunOptions } from '../../src/sync/run.ts';
 import { freshDatabase, type TestDatabase } from './database.ts';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { AdaptiveBatchSize } from '../../src/sync/batch-size.ts';
+import { AdaptiveBatchSize } from '../../src/sync/step/batch-size.ts';
 import { compareWithSimulator, startHarness, type SyncHarness } from '../support/sync-harness.ts';
 
 describe('the adaptive batch size', () => {

@@ -14,7 +14,7 @@ import { cancelRun } from '../../src/ops/runs.ts';
 import { getStatus } from '../../src/ops/status.ts';
 import { stepJobs } from '../../src/db/graphile-worker-internals.ts';
 import { findRunToAttach } from '../../src/sync/attach.ts';
-import { settleRuns } from '../../src/sync/housekeeping.ts';
+import { settleRuns } from '../../src/worker/housekeeping.ts';
 import { getRunReport, type RunReport } from '../../src/sync/run-report.ts';
 import { startRun } from '../../src/sync/run.ts';
 import { startWorker, type WorkerHandle } from '../../src/worker/runner.ts';

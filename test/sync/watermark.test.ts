@@ -1,5 +1,5 @@
 /**
- * The watermark on Odoo's clock (src/sync/watermark.ts): an incremental read costs what changed, even
+ * The watermark on Odoo's clock (src/sync/step/watermark.ts): an incremental read costs what changed, even
  * right after a bulk import, and never trusts this host's clock.
  */
 import { afterEach, describe, expect, it } from 'vitest';

@@ -13,7 +13,7 @@ import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import { stepJobs, type StepJob } from '../db/graphile-worker-internals.ts';
 import { formatDuration } from '../ops/format.ts';
-import { endRun, removeWaitingJobs } from './end-run.ts';
+import { endRun, removeWaitingJobs } from '../sync/end-run.ts';
 
 export const HOUSEKEEPING_PREFIX = 'settled by worker housekeeping: ';
 

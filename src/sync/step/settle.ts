@@ -53,3 +53,8 @@ export async function settleStep(
     run: closedRun ? { status: after.run_status, trigger: after.trigger, seconds: after.run_seconds! } : undefined,
   };
 }
+
+/** Tells the observer (metrics) of a settlement, once it is committed. */
+export function observeSettled(ctx: { observer?: { stepSettled(step: SettledStep): void } }, settled: SettledStep | null | undefined): void {
+  if (settled) ctx.observer?.stepSettled(settled);
+}

@@ -2,11 +2,11 @@
  * Processing a run in this process until it ends: a graphile-worker runner (other workers may help),
  * polled for the run's state. What `odoo-etl sync` does without `--no-wait`, and the programmatic API.
  */
-import type { SyncContext } from './context.ts';
-import { getRunReport, isFinished, type RunReport } from './run-report.ts';
+import type { SyncContext } from '../sync/context.ts';
+import { getRunReport, isFinished, type RunReport } from '../sync/run-report.ts';
 import { isConnectionError } from '../db/connection-errors.ts';
 import type { DatabaseGuards } from '../db/pool.ts';
-import { startWorker } from '../worker/runner.ts';
+import { startWorker } from './runner.ts';
 
 /** How long the run's database may stay unreachable (a restart, a failover) before `sync` gives up. */
 export const DEFAULT_RECONNECT_WINDOW_MS = 10 * 60_000;

@@ -1,0 +1,127 @@
+/**
+ * The commit of one batch: in ONE transaction, the rows are loaded (etl.upsert_json), the part's cursor and
+ * the step's counters move, and either the continuation job is enqueued (etl.continue_step) or, when the
+ * part's last batch finishes the entity, the step is settled (etl.finish_step, which queues the entities
+ * it unblocks). A crash anywhere loses nothing and duplicates nothing: the job is retried, reads from the
+ * cursor of the last commit, and the upsert is idempotent. The cursor's version is compared and set
+ * (watermark.ts), so a stale job cannot commit a batch twice.
+ */
+import { sql, type DatabasePool } from 'slonik';
+import { z } from 'zod';
+import type { Entity } from '../../entities/types.ts';
+import type { SyncContext } from '../context.ts';
+import { upsertRows, type LoadCounts } from '../load.ts';
+import { stepCountersSchema, type StepCounters } from '../run-report.ts';
+import type { EntityPlan, Part } from './plan.ts';
+import { observeSettled, settleStep, type SettledStep } from './settle.ts';
+import type { Mode } from './source-mode.ts';
+import { StepClosed } from './state.ts';
+import { claimCursor, finishFullPass, LostRace, storeCursor, type Watermark } from './watermark.ts';
+
+export interface StepCommit {
+  runId: number;
+  entity: Entity;
+  plan: EntityPlan;
+  part: Part;
+  mode: Mode;
+  /** The part's cursor row as this step read it (its version is the compare-and-set). */
+  watermark: Watermark;
+  rows: Array<Record<string, unknown>>;
+  read: number;
+  calls: number;
+  /** The part is read to its end. */
+  done: boolean;
+  cursor: unknown;
+  /** Snapshot sources: every key Odoo has now; the others are marked deleted (snapshot.ts). */
+  snapshotKeys?: Array<Record<string, unknown>>;
+  /** False when the job goes on with the next batch itself: enqueue no continuation for an unfinished part. */
+  continueAfter?: boolean;
+  /** LOOKBACK, for the watermark of a server that sends no Date header (watermark.ts). */
+  lookbackMs?: number;
+}
+
+const entityTotalsSchema = stepCountersSchema.extend({ sources_done: z.array(z.string()), seconds: z.number() });
+
+export interface Committed {
+  counts: LoadCounts & { deleted: number };
+  /** The entity's totals when this commit finished it. */
+  finished?: StepCounters & { seconds: number };
+  /** The settlement this commit made, if it settled the step. */
+  settled?: SettledStep | null;
+}
+
+/** Commits one batch; false when another job had already moved the cursor (this batch is dropped). */
+export async function commitStep(pool: DatabasePool, c: StepCommit): Promise<Committed | false> {
+  const table = c.entity.table;
+  const maxWriteDate = c.rows.reduce<string | null>((max, row) => {
+    const value = typeof row.write_date === 'string' ? row.write_date : null;
+    return value && (!max || value > max) ? value : max;
+  }, null);
+  try {
+    return await pool.transaction(async (tx): Promise<Committed> => {
+      await claimCursor(tx, table, c.part.key, c.watermark.version);
+      const counts = await upsertRows(tx, table, c.rows);
+      let deleted = 0;
+      if (c.snapshotKeys) {
+        deleted = await tx.oneFirst(sql.type(z.object({ deleted: z.number() }))`
+          select deleted from etl.mark_deleted_except(format('public.%I', ${table}::text)::regclass, ${sql.jsonb(c.snapshotKeys as never)})`);
+      }
+      await storeCursor(tx, {
+        table, part: c.part.key, runId: c.runId, cursor: c.cursor, incremental: c.mode === 'incremental', done: c.done,
+        maxWriteDate, lookbackMs: c.lookbackMs ?? 0,
+      });
+      const totals = await tx.maybeOne(sql.type(entityTotalsSchema)`
+        update etl.run_entity
+           set read = read + ${c.read}, inserted = inserted + ${counts.inserted}, updated = updated + ${counts.updated},
+               unchanged = unchanged + ${counts.unchanged}, deleted = deleted + ${deleted}, batches = batches + 1,
+               calls = calls + ${c.calls}, status = 'running', started_at = coalesce(started_at, now()),
+               sources_done = case when ${c.done} then array_append(sources_done, ${c.part.key}) else sources_done end
+         where run_id = ${c.runId} and entity = ${table} and not (${c.part.key} = any(sources_done))
+           and status in ('queued', 'running')
+           and exists (select 1 from etl.run r where r.id = ${c.runId} and r.status = 'running')
+     returning sources_done, read, inserted, updated, unchanged, deleted, batches, calls,
+               extract(epoch from clock_timestamp() - started_at)::float8 as seconds`);
+      if (!totals) {
+        // The run ended meanwhile (cancelled, RUN_TIMEOUT, settled by housekeeping): roll this batch back whole.
+        const open = await tx.maybeOneFirst(sql.type(z.object({ open: z.boolean() }))`
+          select e.status in ('queued', 'running') and r.status = 'running' as open
+            from etl.run_entity e join etl.run r on r.id = e.run_id
+           where e.run_id = ${c.runId} and e.entity = ${table}`);
+        if (!open) throw new StepClosed(`run ${c.runId} ended (${table} is no longer running)`);
+        // A stale job of a part another job already finished (its cursor row may be gone): drop the batch.
+        throw new LostRace(`${table}/${c.part.key} was already read to its end`);
+      }
+      const committed: Committed = { counts: { ...counts, deleted } };
+      if (!c.done) {
+        if (c.continueAfter !== false) await tx.query(sql.unsafe`select etl.continue_step(${c.runId}, ${table}, ${c.part.key})`);
+        return committed;
+      }
+      const done = totals.sources_done;
+      // The row lock of the update above orders the parts' last commits: exactly one sees its source, then the entity, complete.
+      const sourceParts = c.plan.parts.filter((p) => p.source === c.part.source);
+      if (c.mode === 'full' && sourceParts.every((p) => done.includes(p.key))) {
+        const source = c.plan.sources.find((s) => s.source === c.part.source);
+        await finishFullPass(tx, {
+          table, source: c.part.source, runId: c.runId, fullHigh: source?.fullHigh, nextWatermark: source?.nextWatermark,
+          fieldSet: source?.plan.fieldSet ?? null, rangeKeys: sourceParts.filter((p) => p.key !== p.source).map((p) => p.key),
+        });
+      }
+      if (c.plan.parts.every((p) => done.includes(p.key))) {
+        committed.settled = await settleStep(tx, c.runId, table, 'succeeded');
+        const { sources_done: _, ...finished } = totals;
+        committed.finished = finished;
+      }
+      return committed;
+    });
+  } catch (error) {
+    if (error instanceof LostRace) return false; // another job already committed this batch; it also queued the next
+    throw error;
+  }
+}
+
+/** Tells the observer (metrics) what a commit did, once it is committed. */
+export function observeCommitted(ctx: SyncContext, entity: string, source: string, read: number, committed: Committed | false): void {
+  if (!committed || !ctx.observer) return;
+  ctx.observer.batchCommitted({ entity, source, read, ...committed.counts });
+  observeSettled(ctx, committed.settled);
+}

@@ -1,0 +1,148 @@
+/**
+ * Planning an entity's step: the entity's first job resolves every source against the server (fields_get,
+ * mode, counts, id ranges) and records the plan in etl.run_entity; every later job of the run reuses it.
+ *
+ * An entity reads in parts that run in parallel, each with its own cursor and job chain: one part per
+ * Odoo source (pos.order and sale.order for all_sales), and a large source's full pass is split into
+ * FULL_SYNC_CONCURRENCY id ranges.
+ */
+import { sql } from 'slonik';
+import { z } from 'zod';
+import { planSource, seriesOf, type SourcePlan } from '../../entities/plan.ts';
+import type { Entity } from '../../entities/types.ts';
+import type { Domain } from '../../odoo/index.ts';
+import { ServerClock } from '../../odoo/server-clock.ts';
+import type { SyncContext } from '../context.ts';
+import { observeSettled, settleStep } from './settle.ts';
+import { MODES, sourceMode } from './source-mode.ts';
+import { StepClosed } from './state.ts';
+import { nextWatermark } from './watermark.ts';
+
+/** What the first step resolves against the server and every later step of the run reuses. */
+const entityPlanSchema = z.object({
+  series: z.string(),
+  sources: z.array(
+    z.object({
+      source: z.string(),
+      mode: z.enum(MODES),
+      plan: z.custom<SourcePlan>(),
+      /** Full passes: Odoo's newest write_date before the pass began (high_write_date, for lag). */
+      fullHigh: z.string().nullish(),
+      /** Full passes: where the next incremental read starts (Odoo's clock at planning − LOOKBACK; see watermark.ts). */
+      nextWatermark: z.string().nullish(),
+    }),
+  ),
+  /** Units of reading, each with its own cursor row (`key`) and job chain. */
+  parts: z.array(z.object({ key: z.string(), source: z.string(), range: z.tuple([z.number(), z.number()]).optional() })),
+});
+export type EntityPlan = z.infer<typeof entityPlanSchema>;
+export type Part = EntityPlan['parts'][number];
+
+/** The plan a step's row holds (etl.run_entity.plan), if its first job made one. */
+export function storedPlan(stored: unknown): EntityPlan | undefined {
+  return stored ? entityPlanSchema.parse(stored) : undefined;
+}
+
+/** Resolves every source of the entity against the server (fields_get), records the plan, or settles the entity as skipped. */
+export async function planEntity(ctx: SyncContext, runId: number, entity: Entity, fullSync: boolean): Promise<EntityPlan | 'skipped'> {
+  const session = await ctx.session();
+  const series = seriesOf(session.serie);
+  const extra = ctx.settings.EXTRA_FIELDS?.[entity.table] ?? [];
+  const sources: EntityPlan['sources'] = [];
+  const parts: EntityPlan['parts'] = [];
+  const warnings: string[] = [];
+  let calls = 0;
+  let expected = 0;
+  for (const source of entity.sources) {
+    if (!ctx.fieldsCached(source.model)) calls++;
+    const fieldsGet = await ctx.fieldsGet(source.model);
+    const planned = planSource(entity, source, series, fieldsGet, extra);
+    if (planned.status === 'skipped') {
+      ctx.logger.warn({ runId, entity: entity.table }, `${entity.table} skipped: ${planned.reason}`);
+      const settled = await ctx.pool.transaction(async (tx) => {
+        await tx.query(sql.unsafe`
+          update etl.run_entity set warnings = array[${planned.reason}]::text[], mode = ${entity.sync}, calls = calls + ${calls},
+                 started_at = coalesce(started_at, now())
+           where run_id = ${runId} and entity = ${entity.table}`);
+        return settleStep(tx, runId, entity.table, 'skipped', planned.reason);
+      });
+      observeSettled(ctx, settled);
+      return 'skipped';
+    }
+    warnings.push(...planned.plan.warnings);
+    const key = source.source ?? '';
+    const { mode, reason } = await sourceMode(ctx.pool, entity, source, fullSync, planned.plan.fieldSet);
+    if (reason) {
+      warnings.push(reason);
+      ctx.logger.info({ runId, entity: entity.table, source: key }, reason);
+    }
+    const domain = (source.domain ?? []) as Domain;
+    if (mode !== 'full' && mode !== 'snapshot') {
+      // Incremental runs skip the count: one call is their whole budget when nothing changed.
+      sources.push({ source: key, mode, plan: planned.plan });
+      parts.push({ key, source: key });
+      continue;
+    }
+    const planSent = ServerClock.hostNow();
+    // Asked at once: on a distant Odoo each call is a round trip, and a run's first steps wait for them.
+    const [count, newest] = await Promise.all([
+      // Totals for progress come from Odoo, not guesses.
+      ctx.odoo.searchCount(source.model, domain, session.context),
+      // Where the next incremental run must start: Odoo's newest write_date before this pass began.
+      mode === 'full' ? newestWriteDateOf(ctx, source.model, domain, session.context) : Promise.resolve(undefined),
+    ]);
+    expected += count;
+    calls += newest !== undefined ? 2 : 1;
+    const fullHigh = newest ?? null;
+    const next = mode === 'full' ? nextWatermark(ctx.odoo.clock, planSent, ctx.settings.LOOKBACK, fullHigh) : undefined;
+    sources.push({ source: key, mode, plan: planned.plan, fullHigh, nextWatermark: next });
+    const ranges = mode === 'full' ? await idRanges(ctx, source.model, domain, count, session.context) : [];
+    calls += ranges.length > 0 ? 2 : 0;
+    if (ranges.length === 0) parts.push({ key, source: key });
+    else ranges.forEach((range, i) => parts.push({ key: `${key}#${i + 1}`, source: key, range }));
+  }
+  for (const warning of warnings) ctx.logger.warn({ runId, entity: entity.table }, warning);
+  const plan: EntityPlan = { series, sources, parts };
+  const modes = [...new Set(sources.map((s) => s.mode))].join('+');
+  const planned = await ctx.pool.query(sql.unsafe`
+    update etl.run_entity
+       set plan = ${sql.jsonb(plan as never)}, warnings = ${sql.array(warnings, 'text')}, mode = ${modes},
+           expected = ${sources.some((s) => s.mode !== 'incremental') ? expected : null},
+           status = 'running', started_at = coalesce(started_at, now()), calls = calls + ${calls}
+     where run_id = ${runId} and entity = ${entity.table} and status in ('queued', 'running')
+       and exists (select 1 from etl.run r where r.id = ${runId} and r.status = 'running')`);
+  if (planned.rowCount === 0) throw new StepClosed(`run ${runId} ended before ${entity.table} started`);
+  return plan;
+}
+
+/** Odoo's newest write_date of a source (null when no record has one). */
+async function newestWriteDateOf(ctx: SyncContext, model: string, domain: Domain, context: Record<string, unknown>): Promise<string | null> {
+  const [newest] = await ctx.odoo.searchRead(model, {
+    domain: [...domain, ['write_date', '!=', false]] as Domain, fields: ['write_date'], order: 'write_date desc, id desc', limit: 1, context,
+  });
+  return typeof newest?.write_date === 'string' ? newest.write_date : null;
+}
+
+/**
+ * Id ranges `(after, upTo]` that split a large full pass for FULL_SYNC_CONCURRENCY parallel readers
+ * (none when the source is small: a range must be worth a few batches).
+ */
+async function idRanges(ctx: SyncContext, model: string, domain: Domain, count: number, context: Record<string, unknown>): Promise<Array<[number, number]>> {
+  const pieces = Math.min(ctx.settings.FULL_SYNC_CONCURRENCY, Math.floor(count / (2 * ctx.settings.BATCH_SIZE)));
+  if (pieces < 2) return [];
+  const [[lowest], [highest]] = await Promise.all([
+    ctx.odoo.search(model, domain, { order: 'id asc', limit: 1, context }),
+    ctx.odoo.search(model, domain, { order: 'id desc', limit: 1, context }),
+  ]);
+  if (lowest === undefined || highest === undefined) return [];
+  const ranges: Array<[number, number]> = [];
+  const span = highest - lowest + 1;
+  let after = lowest - 1;
+  for (let i = 1; i <= pieces; i++) {
+    // The last range is open-ended: records created during the pass land there.
+    const upTo = i === pieces ? 2 ** 31 - 1 : lowest - 1 + Math.round((span * i) / pieces);
+    if (upTo > after) ranges.push([after, upTo]);
+    after = upTo;
+  }
+  return ranges;
+}
