@@ -67,7 +67,7 @@ export interface StatusSnapshot {
   lastRun: RunRow | null;
 }
 
-/** The run's reason for a full pass of a table that had synced before (entity-step's sourceMode writes it among the warnings). */
+/** The run's reason for a full pass of a table that had synced before (src/sync/step/source-mode.ts writes it among the warnings). */
 const FULL_REASON = sql.fragment`(select w from unnest(e.warnings) w where w like '%: full pass: %' limit 1) as full_reason`;
 
 export async function readStatusSnapshot(pool: DatabasePool, tables: readonly string[]): Promise<StatusSnapshot> {
