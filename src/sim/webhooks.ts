@@ -91,11 +91,11 @@ export class SimWebhooks {
   }
 
   /**
-   * Runs one transaction that creates or writes `staged` records (their values as the transaction sees them)
+   * Runs one transaction that creates or writes `staged()` records (their values as the transaction sees them)
    * and makes them visible with `apply` at its commit. Without a matching rule it commits at once; with
    * one, the POSTs go out before or after the commit as the version does, and a rollback never applies.
    */
-  transaction(model: string, event: 'create' | 'write', staged: Rec[], apply: () => void, rollback = false): void {
+  transaction(model: string, event: 'create' | 'write', staged: () => Rec[], apply: () => void, rollback = false): void {
     const notes = this.notifications(model, event, staged);
     if (notes.length === 0) {
       if (!rollback) apply();
@@ -117,7 +117,7 @@ export class SimWebhooks {
   }
 
   /** The active rules of a model for an event, each with its webhook actions in Odoo's order. */
-  private notifications(model: string, event: 'create' | 'write', staged: Rec[]): Notification[] {
+  private notifications(model: string, event: 'create' | 'write', staged: () => Rec[]): Notification[] {
     const rules = this.db.table('base.automation');
     const actions = this.db.table('ir.actions.server');
     if (!rules || !actions || rules.records.size === 0 || this.db.version === '16.0') return [];
@@ -125,6 +125,7 @@ export class SimWebhooks {
     const byOrder = (a: Rec, b: Rec): number => ((a.sequence as number) ?? 0) - ((b.sequence as number) ?? 0) || a.id - b.id;
     const out: Notification[] = [];
     const t = this.db.table(model)!;
+    let recs: Rec[] | undefined;
     for (const rule of [...rules.records.values()].sort((a, b) => a.id - b.id)) {
       if (rule.active === false || rule.model_name !== model || !triggers.includes(rule.trigger as string)) continue;
       const own = [...actions.records.values()].filter((a) => a.base_automation_id === rule.id && a.state === 'webhook').sort(byOrder);
@@ -132,7 +133,7 @@ export class SimWebhooks {
         const url = typeof action.webhook_url === 'string' ? action.webhook_url : '';
         if (!url) continue; // Odoo raises a UserError here, failing the write; a rule without URL is a setup error
         const name = `${String(action.name)}(#${action.id})`;
-        for (const rec of staged) out.push({ url, model, id: rec.id, action: name, body: pyJsonDumps(this.payload(t, rec, model, name, action.webhook_field_ids)) });
+        for (const rec of (recs ??= staged())) out.push({ url, model, id: rec.id, action: name, body: pyJsonDumps(this.payload(t, rec, model, name, action.webhook_field_ids)) });
       }
     }
     return out;
