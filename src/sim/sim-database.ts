@@ -38,22 +38,15 @@ export class SimDatabase {
    * Creates a record as Odoo would stamp it (create/write date = the clock). Values in raw form (many2one = id);
    * a company-dependent field's value is the value of `company` (the creating user's company by default).
    */
-  create(model: string, values: Record<string, unknown>, opts: { company?: number } = {}): number {
+  create(model: string, values: Record<string, unknown>, opts: { company?: number; rollback?: boolean } = {}): number {
     const t = this.tableOrThrow(model);
     values = this.perCompany(t, undefined, values, opts.company);
     const stamp = dt(this.now().getTime());
     // Odoo defaults company_id to the user's company on company-bound models; shared catalogues stay global.
     const companyDefault = t.multiCompany && !SHARED_BY_DEFAULT.has(model) ? { company_id: 1 } : {};
-    const rec = this.data.insert(model, {
-      ...(t.hasActive ? { active: true } : {}),
-      ...companyDefault,
-      create_date: stamp,
-      write_date: stamp,
-      create_uid: ADMIN_UID,
-      write_uid: ADMIN_UID,
-      ...values,
-      id: t.nextId,
-    });
+    const rec: Rec = { ...(t.hasActive ? { active: true } : {}), ...companyDefault, create_date: stamp, write_date: stamp, create_uid: ADMIN_UID, write_uid: ADMIN_UID, ...values, id: t.nextId++ };
+    // The id is taken now; the record is visible at the transaction's commit (which webhook rules may delay).
+    this.transaction(model, 'create', () => [rec], () => void this.data.insert(model, rec), opts.rollback);
     return rec.id;
   }
 
@@ -62,15 +55,29 @@ export class SimDatabase {
    * company-dependent field is written for `company` only (Odoo's `with_company(company).write`), the
    * others keep theirs; like any write() it stamps write_date, on every version.
    */
-  write(model: string, ids: number[], values: Record<string, unknown>, opts: { writeDate?: Date | string | number; company?: number } = {}): void {
+  write(model: string, ids: number[], values: Record<string, unknown>, opts: { writeDate?: Date | string | number; company?: number; rollback?: boolean } = {}): void {
     const t = this.tableOrThrow(model);
     const stamp = dt(opts.writeDate !== undefined ? new Date(opts.writeDate).getTime() : this.now().getTime());
-    for (const id of ids) {
+    const changes = ids.map((id) => {
       const r = t.records.get(id);
       if (!r) throw new Error(`${model}(${id}) does not exist`);
-      Object.assign(r, this.perCompany(t, r, values, opts.company), { write_date: stamp, write_uid: ADMIN_UID });
-    }
-    t.version++;
+      return { r, delta: { ...this.perCompany(t, r, values, opts.company), write_date: stamp, write_uid: ADMIN_UID } };
+    });
+    // The records as the writing transaction sees them (what a rule's webhook reads), applied at its commit.
+    const staged = (): Rec[] => changes.map(({ r, delta }) => ({ ...r, ...delta }) as Rec);
+    const commit = (): void => {
+      for (const { r, delta } of changes) Object.assign(r, delta);
+      t.version++;
+    };
+    this.transaction(model, 'write', staged, commit, opts.rollback);
+  }
+
+  /**
+   * The commit of a create/write's transaction: here at once (a rollback applies nothing). The Simulator
+   * overrides it to run the webhook rules, which may post before or after the commit and delay it.
+   */
+  protected transaction(_model: string, _event: 'create' | 'write', _staged: () => Rec[], commit: () => void, rollback = false): void {
+    if (!rollback) commit();
   }
 
   /**

@@ -2,17 +2,21 @@
 // src/sim/server/*), over an in-memory dataset (src/sim/dataset/*), plus the control methods tests use to
 // change data, time, the server's behaviour and failures.
 import crypto from 'node:crypto';
+import { installAutomationModels } from './automation-models.ts';
 import { CallCounter } from './call-counter.ts';
-import { ADMIN_UID, demoUid, generateDataset } from './dataset/index.ts';
+import { ADMIN_UID, demoUid, dt, generateDataset } from './dataset/index.ts';
 import { FaultInjector, type FaultSpec } from './fault-injector.ts';
 import type { SimUser } from './orm.ts';
+import { OrmWrites } from './orm-writes.ts';
 import { emptyDb } from './served-models.ts';
 import { handleControl } from './server/control.ts';
 import { SimHttpServer } from './server/http.ts';
 import type { PoolLoad } from './server/worker-pool.ts';
 import { checkSettings, defaultSettings, type SimSettings } from './settings.ts';
 import { SimDatabase } from './sim-database.ts';
+import type { Rec } from './store.ts';
 import type { OdooVersion } from './versions.ts';
+import { SimWebhooks, type Delivery, type WebhookOptions } from './webhooks.ts';
 
 export interface SimulatorOptions {
   port?: number;
@@ -30,6 +34,9 @@ export interface SimulatorOptions {
   users?: { login: string; password: string; apiKey?: string; admin?: boolean; companyIds?: number[] }[];
   /** false: answers carry no `Date` header, as behind a proxy that strips it (default true, as Odoo). */
   dateHeader?: boolean;
+  /** Is the module base_automation installed (default true)? Webhook delivery options (see webhooks.ts). */
+  baseAutomation?: boolean;
+  webhooks?: WebhookOptions;
 }
 
 export interface Credentials {
@@ -53,6 +60,8 @@ export class Simulator extends SimDatabase {
   private readonly counter = new CallCounter();
   private readonly current: SimSettings;
   private readonly server: SimHttpServer;
+  /** base.automation webhook rules: delivery options, the log of POSTs, settled(). */
+  readonly webhooks: SimWebhooks;
 
   constructor(private readonly opts: SimulatorOptions = {}) {
     const version = opts.version ?? '17.0';
@@ -63,6 +72,11 @@ export class Simulator extends SimDatabase {
     this.version = version;
     this.db = opts.db ?? 'odoo';
     this.current = { ...defaultSettings(), ...checkSettings({ latencyMs: opts.latencyMs, workers: opts.workers }) };
+    // Served beside the dataset (and left out of its digests): the automation models, their rules' webhooks,
+    // and create/write/unlink over the API, which go through this class's create/write so they fire the rules.
+    installAutomationModels(this.data, opts.baseAutomation !== false, dt(this.now().getTime()));
+    this.webhooks = new SimWebhooks(this.data, opts.webhooks);
+    this.orm.writes = new OrmWrites(this.data, { create: (m, v) => this.create(m, v), write: (m, ids, v) => this.write(m, ids, v), unlink: (m, ids) => this.unlink(m, ids) });
     const companies = [...this.data.table('res.company')!.records.keys()];
     this.admin = { uid: ADMIN_UID, login: 'admin', password: 'admin', apiKey: apiKeyFor(seed, 'admin') };
     this.demo = { uid: demoUid(version), login: 'demo', password: 'demo', apiKey: apiKeyFor(seed, 'demo') };
@@ -127,6 +141,23 @@ export class Simulator extends SimDatabase {
   /** Calls being served and waiting for a worker now. */
   load(): PoolLoad & { workers: number } {
     return { workers: this.current.workers, ...this.server.load() };
+  }
+
+  // ---- webhooks (src/sim/webhooks.ts) ------------------------------------------------------------------
+
+  /** A create/write's commit goes through the webhook rules, which may post before or after it and delay it. */
+  protected override transaction(model: string, event: 'create' | 'write', staged: () => Rec[], commit: () => void, rollback = false): void {
+    this.webhooks.transaction(model, event, staged, commit, rollback);
+  }
+  /** Webhook delivery options (loss, duplicates, commit delay, timing); the POSTs so far; all transactions done. */
+  setWebhookOptions(options: WebhookOptions): WebhookOptions {
+    return this.webhooks.setOptions(options);
+  }
+  webhookDeliveries(): Delivery[] {
+    return this.webhooks.deliveries();
+  }
+  settled(): Promise<void> {
+    return this.webhooks.settled();
   }
 
   // ---- failures, counters, users --------------------------------------------------------------------------

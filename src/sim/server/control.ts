@@ -15,6 +15,8 @@ export const CONTROL_ACTIONS = [
   'settings', 'configure', 'setLatency', 'setWorkers', 'load',
   // failures and counters
   'injectFault', 'clearFaults', 'callCounts', 'resetCounts',
+  // webhooks (settled answers once every transaction has committed)
+  'setWebhookOptions', 'webhookDeliveries', 'settled',
   // the truth, for assertions
   'records', 'read', 'checksum', 'models', 'info',
 ] as const satisfies readonly (keyof Simulator)[];

@@ -77,7 +77,8 @@ export function handleJson2(ctx: ServerContext, req: http.IncomingMessage, rest:
     if (method === 'default_get' && kwargs.fields === undefined) return sendRecordedError(ctx, res, 'error_missing_argument', "missing a required argument: 'fields'");
     let bound: Record<string, unknown>;
     try {
-      bound = ctx.orm.bind(method, [], method === 'read' ? { ...kwargs, ids: ids ?? [] } : kwargs);
+      // Record methods take the path's ids as their first argument.
+      bound = ctx.orm.bind(method, [], method === 'read' || method === 'write' || method === 'unlink' ? { ...kwargs, ids: ids ?? [] } : kwargs);
     } catch (e) {
       const arg = /unexpected keyword argument '([^']+)'/.exec((e as Error).message)?.[1] ?? '';
       if (method === 'search_read') throw faults.typeError(`BaseModel._read_format() got an unexpected keyword argument '${arg}'`);
