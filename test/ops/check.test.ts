@@ -5,13 +5,16 @@
  * requests (the simulator then answers with Odoo's own unknown-model fault) and drops the field from
  * fields_get answers, as a server without the module would.
  */
+import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { checkMigrations, checkReportSchema } from '../../src/ops/check.ts';
 import { startSimulator, type Simulator } from '../../src/sim/index.ts';
 import { freshDatabase, type TestDatabase } from '../support/database.ts';
+import { repoRoot } from '../support/fixtures-dir.ts';
 import { runCli } from './cli.ts';
 
 const LOGIN = 'etl@example.com';
@@ -138,12 +141,15 @@ describe('odoo-etl check', () => {
     const client = new pg.Client({ connectionString: own.url });
     await client.connect();
     try {
-      expect(await checkMigrations(client)).toMatchObject({ status: 'ok', detail: '4 migration(s) applied, job queue schema present' });
-      const last = await client.query(`delete from graphile_migrate.migrations where filename = '000004.sql' returning hash, previous_hash`);
-      expect(await checkMigrations(client)).toMatchObject({ status: 'fail', detail: '1 migration(s) not applied: 000004.sql', fix: expect.stringContaining('odoo-etl migrate') });
-      await client.query(`insert into graphile_migrate.migrations (filename, hash, previous_hash) values ('000004.sql', $1, $2)`, [last.rows[0].hash, last.rows[0].previous_hash]);
-      await client.query(`update graphile_migrate.migrations set hash = 'sha1:0' where filename = '000004.sql'`);
-      expect(await checkMigrations(client)).toMatchObject({ status: 'fail', detail: 'applied migration(s) differ from the committed files: 000004.sql' });
+      // The newest committed migration plays the one not applied / changed, whatever its number.
+      const committed = fs.readdirSync(path.join(repoRoot, 'migrations/committed')).filter((f) => f.endsWith('.sql')).sort();
+      const newest = `${committed.at(-1)!.slice(0, 6)}.sql`;
+      expect(await checkMigrations(client)).toMatchObject({ status: 'ok', detail: `${committed.length} migration(s) applied, job queue schema present` });
+      const last = await client.query(`delete from graphile_migrate.migrations where filename = $1 returning hash, previous_hash`, [newest]);
+      expect(await checkMigrations(client)).toMatchObject({ status: 'fail', detail: `1 migration(s) not applied: ${newest}`, fix: expect.stringContaining('odoo-etl migrate') });
+      await client.query(`insert into graphile_migrate.migrations (filename, hash, previous_hash) values ($1, $2, $3)`, [newest, last.rows[0].hash, last.rows[0].previous_hash]);
+      await client.query(`update graphile_migrate.migrations set hash = 'sha1:0' where filename = $1`, [newest]);
+      expect(await checkMigrations(client)).toMatchObject({ status: 'fail', detail: `applied migration(s) differ from the committed files: ${newest}` });
       await client.query(`insert into graphile_migrate.migrations (filename, hash, previous_hash) values ('000099.sql', 'sha1:1', null)`);
       expect(await checkMigrations(client)).toMatchObject({
         status: 'fail',

@@ -64,7 +64,7 @@ describe('the npm package', () => {
     const listing = ok(await run('tar', ['-tzf', tarball], { cwd: work }), 'tar').stdout.trim().split('\n');
     const files = listing.map((f) => f.replace(/^package\//, '')).filter((f) => !f.endsWith('/'));
     const allowed = [
-      /^(package\.json|README\.md|oclif\.manifest\.json|bin\/odoo-etl\.js)$/,
+      /^(package\.json|README\.md|LICENSE|oclif\.manifest\.json|bin\/odoo-etl\.js)$/,
       /^dist\/(src|cli|tasks)\/.+\.(js|d\.ts)$/,
       /^migrations\/committed\/[^/]+\.sql$/,
       /^sql\/.+\.(sql|md)$/,
