@@ -7,9 +7,10 @@ import pruneHistory from '../../tasks/prune_history.ts';
 import reconcile from '../../tasks/reconcile.ts';
 import startRun from '../../tasks/start_run.ts';
 import syncEntity from '../../tasks/sync_entity.ts';
+import syncRecords from '../../tasks/sync_records.ts';
 import type { SyncContext } from '../sync/context.ts';
 
-export const TASK_NAMES = ['sync_entity', 'heal_missing', 'start_run', 'reconcile', 'prune_history'] as const;
+export const TASK_NAMES = ['sync_entity', 'heal_missing', 'start_run', 'reconcile', 'prune_history', 'sync_records'] as const;
 
 export function makeTaskList(context: SyncContext): TaskList {
   return {
@@ -18,5 +19,6 @@ export function makeTaskList(context: SyncContext): TaskList {
     start_run: startRun(context),
     reconcile: reconcile(context),
     prune_history: pruneHistory(context),
+    sync_records: syncRecords(context),
   };
 }

@@ -1,0 +1,34 @@
+-- Webhook notifications (src/webhooks): applied on every `odoo-etl migrate` after the migrations, like
+-- the other files of this folder. Tables: migrations/committed/000006-webhooks.sql.
+
+-- Enqueues the model's `sync_records` job at `p_run_at`. The job key coalesces: while a job of the model
+-- waits, later notifications join it and keep its run_at (preserve_run_at), so a burst of 10k POSTs is one
+-- job that starts a settle delay after the first. A notification that arrives while the job runs makes a
+-- new job (graphile-worker gives a locked job's key to a new one). The queue runs a model's jobs one at a
+-- time: two jobs never read and load the same pending ids at once.
+create or replace function etl.webhook_enqueue(p_model text, p_run_at timestamptz, p_settle_ms integer) returns void
+language sql volatile as $$
+  select graphile_worker.add_job(
+    'sync_records',
+    json_build_object('model', p_model, 'settleMs', p_settle_ms),
+    queue_name => 'webhook:' || p_model,
+    run_at => p_run_at,
+    job_key => 'webhook:' || p_model,
+    job_key_mode => 'preserve_run_at');
+$$;
+
+-- One notification: the record joins its model's pending set (a duplicate only moves last_received_at),
+-- the model's freshness notes it, and the model's job is enqueued — one round trip for the receiver.
+-- Odoo posts from inside the writing transaction, before it commits: the job runs `p_settle_ms` later.
+create or replace function etl.webhook_notify(p_model text, p_id integer, p_settle_ms integer) returns void
+language plpgsql volatile as $$
+begin
+  insert into etl.webhook_pending as p (model, odoo_id) values (p_model, p_id)
+  on conflict (model, odoo_id) do update
+    set last_received_at = now(), notifications = p.notifications + 1;
+  insert into etl.webhook_freshness as f (model, last_received_at, received) values (p_model, now(), 1)
+  on conflict (model) do update
+    set last_received_at = greatest(f.last_received_at, now()), received = f.received + 1;
+  perform etl.webhook_enqueue(p_model, now() + make_interval(secs => p_settle_ms / 1000.0), p_settle_ms);
+end;
+$$;
