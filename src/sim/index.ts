@@ -21,6 +21,15 @@
  * setClock(date) / advanceClock(ms) / now(); setLatency(ms); injectFault({kind, rate?, onCall?, times?,
  * method?, model?}) → id / clearFaults(id?); callCounts() keyed `model:method` (`common:authenticate`) /
  * resetCounts(); records(model) (raw truth), read(model, ids?, fields?) (Odoo shape); checksum().
+ * Webhooks (Odoo 17+, src/sim/webhooks.ts): base.automation / ir.actions.server (state 'webhook') rules
+ * created through the API (create/write/unlink on execute_kw and JSON-2; base.automation only with the
+ * `baseAutomation` option, default true; ir.module.module says whether base_automation is installed) POST
+ * `{"_action", "_id", "_model"}` for every record a create/write touches, before the commit on 17/18, after
+ * it on 19 (a record a create/write touches becomes visible at that commit). Options `webhooks: {lossProbability,
+ * duplicateProbability, commitDelayMs, timing: 'version' | 'beforeCommit' | 'afterCommit', timeoutMs, seed}`,
+ * changed later with setWebhookOptions(o); create/write take `{rollback: true}` (POST sent on 17/18, write
+ * never applied); webhookDeliveries() lists every POST and its outcome; settled() resolves when every
+ * transaction has committed (over HTTP, `POST /__sim/settled` answers then).
  * Values passed to create/write are raw: many2one as an id, many2many as an id list, datetimes as
  * 'YYYY-MM-DD HH:MM:SS' UTC.
  */
@@ -28,6 +37,7 @@ import { Simulator, type SimulatorOptions } from './simulator.ts';
 
 export { Simulator, type SimulatorOptions, type Credentials } from './simulator.ts';
 export type { FaultKind, FaultSpec } from './control.ts';
+export type { Delivery, DeliveryOutcome, WebhookOptions } from './webhooks.ts';
 export { ODOO_VERSIONS, parseVersion, type OdooVersion } from './versions.ts';
 
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {

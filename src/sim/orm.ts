@@ -3,6 +3,7 @@
 // multi-company record rules, access rights of the restricted user, and Odoo's order semantics.
 import { DomainCompiler, mentionsActive, type Pred } from './domain.ts';
 import { faults } from './faults.ts';
+import type { OrmWrites } from './orm-writes.ts';
 import { DEFAULT_COMPANY, DEFAULT_ORDER, type Db, type ModelTable, type Rec } from './store.ts';
 import type { WireValue } from './xmlrpc-codec.ts';
 
@@ -34,14 +35,19 @@ const KWARGS: Record<string, string[]> = {
   check_access_rights: ['operation', 'raise_exception'],
   context_get: [],
   default_get: ['fields'],
+  create: ['vals_list'],
+  write: ['ids', 'vals'],
+  unlink: ['ids'],
 };
 export const PUBLIC_METHODS = new Set(Object.keys(KWARGS));
-export const MODEL_METHODS = new Set(['search', 'search_read', 'search_count', 'fields_get', 'check_access_rights', 'context_get', 'default_get']);
+export const MODEL_METHODS = new Set(['search', 'search_read', 'search_count', 'fields_get', 'check_access_rights', 'context_get', 'default_get', 'create']);
 
 type Cmp = (a: Rec, b: Rec) => number;
 
 export class Orm {
   private readonly domains: DomainCompiler;
+  /** create/write/unlink (orm-writes.ts), set by the simulator. */
+  writes?: OrmWrites;
   constructor(readonly db: Db) {
     this.domains = new DomainCompiler(db);
   }
@@ -99,6 +105,11 @@ export class Orm {
       }
       case 'default_get':
         return {};
+      case 'create':
+      case 'write':
+      case 'unlink':
+        if (!this.writes) throw faults.unknownMethod(this.db.version, model, method);
+        return this.writes.call(user, model, method, a);
       case 'context_get':
         if (model !== 'res.users') throw faults.unknownMethod(this.db.version, model, method);
         return { lang: 'en_US', tz: 'Europe/Brussels', uid: user.uid };

@@ -9,6 +9,9 @@ import { faults, OdooFault } from './faults.ts';
 import { MODEL_METHODS, Orm, PUBLIC_METHODS, type SimUser } from './orm.ts';
 import { Db, DEFAULT_COMPANY, ModelTable, PerCompany, type Rec } from './store.ts';
 import { loadVersionFile, type ModelFields, type OdooVersion } from './versions.ts';
+import { installAutomationModels } from './automation-models.ts';
+import { OrmWrites } from './orm-writes.ts';
+import { SimWebhooks, type WebhookOptions } from './webhooks.ts';
 import { faultResponse, methodResponse, PyFloat, type EnvelopeStyle, parseMethodCall, pyJson, XmlRpcParseError, type WireValue } from './xmlrpc-codec.ts';
 
 export interface SimulatorOptions {
@@ -24,6 +27,9 @@ export interface SimulatorOptions {
   users?: { login: string; password: string; apiKey?: string; admin?: boolean; companyIds?: number[] }[];
   /** false: answers carry no `Date` header, as behind a proxy that strips it (default true, as Odoo). */
   dateHeader?: boolean;
+  /** Is the module base_automation installed (default true)? Webhook delivery options (see webhooks.ts). */
+  baseAutomation?: boolean;
+  webhooks?: WebhookOptions;
 }
 
 export interface Credentials {
@@ -104,6 +110,8 @@ export class Simulator {
   private server: http.Server | null = null;
   private readonly sockets = new Set<Socket>();
   private readonly json2Errors: Record<string, Json2Recorded>;
+  /** base.automation webhook rules: delivery options, the log of POSTs, settled(). */
+  readonly webhooks: SimWebhooks;
 
   constructor(private readonly opts: SimulatorOptions = {}) {
     this.version = opts.version ?? '17.0';
@@ -123,6 +131,9 @@ export class Simulator {
     if (opts.withBrand) this.data.tables.set('product.brand', new ModelTable('product.brand', BRAND_FIELDS));
     generateDataset(this.data, { seed, scale: opts.scale ?? 1, withBrand: !!opts.withBrand, demoUid: demoUid(this.version) });
     this.orm = new Orm(this.data);
+    installAutomationModels(this.data, opts.baseAutomation !== false, dt(this.now().getTime()));
+    this.webhooks = new SimWebhooks(this.data, opts.webhooks);
+    this.orm.writes = new OrmWrites(this.data, { create: (m, v) => this.create(m, v), write: (m, ids, v) => this.write(m, ids, v), unlink: (m, ids) => this.unlink(m, ids) });
     const companies = [...this.data.table('res.company')!.records.keys()];
     this.admin = { uid: ADMIN_UID, login: 'admin', password: 'admin', apiKey: apiKeyFor(seed, 'admin') };
     this.demo = { uid: demoUid(this.version), login: 'demo', password: 'demo', apiKey: apiKeyFor(seed, 'demo') };
@@ -204,22 +215,15 @@ export class Simulator {
    * Creates a record as Odoo would stamp it (create/write date = the clock). Values in raw form (many2one = id);
    * a company-dependent field's value is the value of `company` (the creating user's company by default).
    */
-  create(model: string, values: Record<string, unknown>, opts: { company?: number } = {}): number {
+  create(model: string, values: Record<string, unknown>, opts: { company?: number; rollback?: boolean } = {}): number {
     const t = this.tableOrThrow(model);
     values = this.perCompany(t, undefined, values, opts.company);
     const stamp = dt(this.now().getTime());
     // Odoo defaults company_id to the user's company on company-bound models; shared catalogues stay global.
     const companyDefault = t.multiCompany && !SHARED_BY_DEFAULT.has(model) ? { company_id: 1 } : {};
-    const rec = this.data.insert(model, {
-      ...(t.hasActive ? { active: true } : {}),
-      ...companyDefault,
-      create_date: stamp,
-      write_date: stamp,
-      create_uid: ADMIN_UID,
-      write_uid: ADMIN_UID,
-      ...values,
-      id: t.nextId,
-    });
+    const rec: Rec = { ...(t.hasActive ? { active: true } : {}), ...companyDefault, create_date: stamp, write_date: stamp, create_uid: ADMIN_UID, write_uid: ADMIN_UID, ...values, id: t.nextId++ };
+    // Visible at the transaction's commit, which webhook rules may delay (or a rollback cancel).
+    this.webhooks.transaction(model, 'create', [rec], () => this.data.insert(model, rec), opts.rollback);
     return rec.id;
   }
 
@@ -228,15 +232,32 @@ export class Simulator {
    * company-dependent field is written for `company` only (Odoo's `with_company(company).write`), the
    * others keep theirs; like any write() it stamps write_date, on every version.
    */
-  write(model: string, ids: number[], values: Record<string, unknown>, opts: { writeDate?: Date | string | number; company?: number } = {}): void {
+  write(model: string, ids: number[], values: Record<string, unknown>, opts: { writeDate?: Date | string | number; company?: number; rollback?: boolean } = {}): void {
     const t = this.tableOrThrow(model);
     const stamp = dt(opts.writeDate !== undefined ? new Date(opts.writeDate).getTime() : this.now().getTime());
-    for (const id of ids) {
+    const changes = ids.map((id) => {
       const r = t.records.get(id);
       if (!r) throw new Error(`${model}(${id}) does not exist`);
-      Object.assign(r, this.perCompany(t, r, values, opts.company), { write_date: stamp, write_uid: ADMIN_UID });
-    }
-    t.version++;
+      return { r, delta: { ...this.perCompany(t, r, values, opts.company), write_date: stamp, write_uid: ADMIN_UID } };
+    });
+    // The records as the writing transaction sees them (what a rule's webhook reads), applied at its commit.
+    const staged = changes.map(({ r, delta }) => ({ ...r, ...delta }) as Rec);
+    const commit = (): void => {
+      for (const { r, delta } of changes) Object.assign(r, delta);
+      t.version++;
+    };
+    this.webhooks.transaction(model, 'write', staged, commit, opts.rollback);
+  }
+
+  /** Webhook delivery options (loss, duplicates, commit delay, timing); the POSTs so far; all transactions done. */
+  setWebhookOptions(options: WebhookOptions): WebhookOptions {
+    return this.webhooks.setOptions(options);
+  }
+  webhookDeliveries(): ReturnType<SimWebhooks['deliveries']> {
+    return this.webhooks.deliveries();
+  }
+  settled(): Promise<void> {
+    return this.webhooks.settled();
   }
 
   /** Sets a user's main company (res.users.company_id, Odoo's env.company without a context); it must be one of the user's companies. */
@@ -547,7 +568,7 @@ export class Simulator {
       if (method === 'default_get' && kwargs.fields === undefined) return this.sendJson2Error(res, 'error_missing_argument', "missing a required argument: 'fields'");
       let bound: Record<string, unknown>;
       try {
-        bound = this.orm.bind(method, [], method === 'read' ? { ...kwargs, ids: ids ?? [] } : kwargs);
+        bound = this.orm.bind(method, [], method === 'read' || method === 'write' || method === 'unlink' ? { ...kwargs, ids: ids ?? [] } : kwargs);
       } catch (e) {
         const arg = /unexpected keyword argument '([^']+)'/.exec((e as Error).message)?.[1] ?? '';
         if (method === 'search_read') throw faults.typeError(`BaseModel._read_format() got an unexpected keyword argument '${arg}'`);
@@ -589,14 +610,16 @@ export class Simulator {
       res.writeHead(status, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify(payload, (_k, v: unknown) => (v instanceof PyFloat ? v.value : v)));
     };
-    const allowed = ['create', 'write', 'setProperty', 'setUserCompany', 'archive', 'unlink', 'setQuantQuantity', 'mergeQuants', 'stampAll', 'setClock', 'advanceClock', 'setLatency', 'injectFault', 'clearFaults', 'callCounts', 'resetCounts', 'records', 'read', 'checksum', 'now', 'models', 'info'];
+    const allowed = ['create', 'write', 'setProperty', 'setUserCompany', 'archive', 'unlink', 'setQuantQuantity', 'mergeQuants', 'stampAll', 'setClock', 'advanceClock', 'setLatency', 'injectFault', 'clearFaults', 'callCounts', 'resetCounts', 'records', 'read', 'checksum', 'now', 'models', 'info', 'setWebhookOptions', 'webhookDeliveries', 'settled'];
     if (!allowed.includes(action)) return send(404, { error: `unknown action ${action}` });
     try {
       const parsed: unknown = body.trim() === '' ? [] : JSON.parse(body);
       const args = Array.isArray(parsed) ? parsed : [parsed];
       if (action === 'info') return send(200, { result: this.info() });
       const fn = (this as unknown as Record<string, (...a: unknown[]) => unknown>)[action]!;
-      send(200, { result: fn.apply(this, args) ?? null });
+      const result = fn.apply(this, args);
+      if (result instanceof Promise) return void result.then((r: unknown) => send(200, { result: r ?? null }), (e: Error) => send(400, { error: e.message }));
+      send(200, { result: result ?? null });
     } catch (e) {
       send(400, { error: (e as Error).message });
     }

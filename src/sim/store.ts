@@ -48,6 +48,8 @@ export class ModelTable {
   /** True once a record was inserted with an id below an existing one (then id order needs a sort). */
   outOfOrder = false;
   nextId = 1;
+  /** The highest id ever inserted. */
+  maxId = 0;
   /** Ids present when the dataset was generated: the stable pool generic many2one values pick from. */
   pool: number[] = [];
   readonly hasActive: boolean;
@@ -109,7 +111,9 @@ export class Db {
     if (!t) throw new Error(`model ${model} is not served`);
     const id = typeof values.id === 'number' ? values.id : t.nextId;
     // The id fast path of searches relies on the map's insertion order being id order.
-    if (id < t.nextId && t.records.size > 0) t.outOfOrder = true;
+    // (A create reserves its id before its transaction commits, so compare with the ids present, not nextId.)
+    if (id < t.maxId) t.outOfOrder = true;
+    t.maxId = Math.max(t.maxId, id);
     t.nextId = Math.max(t.nextId, id + 1);
     const rec: Rec = { ...values, id };
     t.records.set(id, rec);
