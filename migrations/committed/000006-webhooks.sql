@@ -1,21 +1,25 @@
 --! Previous: sha1:ebc516cbc2cfe786e3a45123563bab2f3c3b1436
---! Hash: sha1:e0452673f0010d1fef3555245b506c78478896ad
+--! Hash: sha1:230a7c39dfabbd2d327b00075d578b9799049f16
 --! Message: webhooks: pending notifications (coalesced per record) and per-model freshness
 
 -- Odoo's webhook notifications not yet applied, one row per record however many times it was notified
 -- (Odoo may send duplicates; a bulk write sends one POST per record). The receiver inserts here and
--- enqueues the model's `sync_records` job in one statement (etl.webhook_notify); the job reads the ids,
--- upserts them and deletes the rows it applied, in one transaction.
+-- enqueues the model's `sync_records` job in one statement (etl.webhook_notify). Odoo posts before its
+-- transaction commits, so a record is read twice: a first look `next_read_at` = a settle delay after its
+-- last notification (looks = 0), and a second look later (looks = 1) for transactions that took longer;
+-- the second look deletes the row.
 create table if not exists etl.webhook_pending (
   model text not null,
   odoo_id integer not null,
   first_received_at timestamptz not null default now(),
   last_received_at timestamptz not null default now(),
   notifications integer not null default 1,
+  next_read_at timestamptz not null default now(),
+  looks smallint not null default 0,
   primary key (model, odoo_id)
 );
--- The job takes the oldest settled notifications of its model first.
-create index if not exists webhook_pending_model_received_idx on etl.webhook_pending (model, last_received_at);
+-- The job takes its model's due records, the longest waiting first.
+create index if not exists webhook_pending_due_idx on etl.webhook_pending (model, next_read_at);
 
 -- Per Odoo model: when webhooks last told us something and when a job last applied it, for `status`.
 -- last_lag is the time from the first notification of the last applied batch's oldest record to its commit.

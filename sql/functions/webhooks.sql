@@ -17,18 +17,26 @@ language sql volatile as $$
     job_key_mode => 'preserve_run_at');
 $$;
 
--- One notification: the record joins its model's pending set (a duplicate only moves last_received_at),
--- the model's freshness notes it, and the model's job is enqueued — one round trip for the receiver.
--- Odoo posts from inside the writing transaction, before it commits: the job runs `p_settle_ms` later.
+-- How much later than the first look the second look reads a record (a multiple of the settle delay).
+create or replace function etl.webhook_recheck_factor() returns integer language sql immutable as $$ select 10 $$;
+
+-- One notification: the record joins its model's pending set (a duplicate moves last_received_at and asks
+-- for a new first look), the model's freshness notes it, and the model's job is enqueued — one round trip
+-- for the receiver. Odoo posts from inside the writing transaction, before it commits: the first look is
+-- `p_settle_ms` later. A record notified over and over is still read at the latest a recheck period after
+-- its first notification, however often the notifications push its settle delay.
 create or replace function etl.webhook_notify(p_model text, p_id integer, p_settle_ms integer) returns void
 language plpgsql volatile as $$
+declare
+  v_settle interval := make_interval(secs => p_settle_ms / 1000.0);
 begin
-  insert into etl.webhook_pending as p (model, odoo_id) values (p_model, p_id)
+  insert into etl.webhook_pending as p (model, odoo_id, next_read_at) values (p_model, p_id, now() + v_settle)
   on conflict (model, odoo_id) do update
-    set last_received_at = now(), notifications = p.notifications + 1;
+    set last_received_at = now(), notifications = p.notifications + 1, looks = 0,
+        next_read_at = least(now() + v_settle, p.first_received_at + v_settle * etl.webhook_recheck_factor());
   insert into etl.webhook_freshness as f (model, last_received_at, received) values (p_model, now(), 1)
   on conflict (model) do update
     set last_received_at = greatest(f.last_received_at, now()), received = f.received + 1;
-  perform etl.webhook_enqueue(p_model, now() + make_interval(secs => p_settle_ms / 1000.0), p_settle_ms);
+  perform etl.webhook_enqueue(p_model, now() + v_settle, p_settle_ms);
 end;
 $$;

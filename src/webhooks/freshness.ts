@@ -15,7 +15,7 @@ export interface WebhookFreshness {
   lastAppliedAt: string | null;
   /** Seconds from notification to commit in the last applied batch (the slowest of the entity's models). */
   lagSeconds: number | null;
-  /** Notified records not applied yet. */
+  /** Notified records not read yet (records waiting only for their second look do not count). */
   pending: number;
 }
 
@@ -34,7 +34,7 @@ export async function webhookFreshness(db: CommonQueryMethods): Promise<WebhookF
            to_char(f.last_received_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as last_received_at,
            to_char(f.last_applied_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as last_applied_at,
            extract(epoch from f.last_lag)::float8 as lag_seconds,
-           (select count(*) from etl.webhook_pending p where p.model = m.model)::int as pending
+           (select count(*) from etl.webhook_pending p where p.model = m.model and p.looks = 0)::int as pending
       from models m left join etl.webhook_freshness f on f.model = m.model`);
   const byModel = new Map(rows.map((r) => [r.model, r]));
   return entities.map((entity) => {

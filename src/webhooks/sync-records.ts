@@ -6,9 +6,11 @@
  *
  * It never touches etl.watermark: the scheduled incremental run still reads everything changed since its
  * watermark and stays the source of truth. What that leaves:
- * - Settle: Odoo posts from inside the writing transaction, before it commits. A pending id is read only
- *   once its latest notification is `settleMs` old. A transaction still open by then is read in its old
- *   state (or not found, for a create) and its change arrives with the next scheduled run.
+ * - Settle: Odoo posts from inside the writing transaction, before it commits (17 and 18; 19 posts after
+ *   the commit). A record is read twice: a first look `settleMs` after its last notification, which
+ *   brings most changes within seconds, and a second look RECHECK_FACTOR × `settleMs` after it, for a
+ *   transaction that was still open at the first look (read then in its old state, or not found for a
+ *   create). A transaction open longer than that is caught by the next scheduled run.
  * - Ids Odoo does not return (a create rolled back, a record deleted since) change nothing: deletions stay
  *   the reconcile's job.
  * - Race with a scheduled step: a step may read a record before this job upserts a newer version and commit
@@ -32,10 +34,10 @@ import { sourcesOfModel } from './sources.ts';
 export const syncRecordsPayload = z.object({ model: z.string().min(1), settleMs: z.number().int().min(0).default(2000) });
 export type SyncRecordsPayload = z.infer<typeof syncRecordsPayload>;
 
-/** A pending id is read at the latest this many settle delays after its first notification, however often it is re-notified. */
-const MAX_SETTLE_FACTOR = 10;
+/** The second look's delay after the last notification, in settle delays (etl.webhook_recheck_factor() in SQL). */
+export const RECHECK_FACTOR = 10;
 
-const pendingSchema = z.object({ odoo_id: z.number(), last_received_at: z.string() });
+const pendingSchema = z.object({ odoo_id: z.number(), last_received_at: z.string(), looks: z.number() });
 
 export interface SyncRecordsResult {
   /** Ids taken from the pending set (read, then deleted from it). */
@@ -44,7 +46,7 @@ export interface SyncRecordsResult {
   found: number;
   /** Load counts over every entity. */
   counts: LoadCounts;
-  /** Pending ids of the model left for a next job (not settled yet, or over the batch). */
+  /** Pending ids of the model left for a next job (not due yet, waiting for their second look, or over the batch). */
   left: number;
 }
 
@@ -53,10 +55,9 @@ export async function syncRecords(ctx: SyncContext, payload: SyncRecordsPayload)
   const limit = ctx.settings.BATCH_SIZE;
   const settle = sql.fragment`make_interval(secs => ${settleMs / 1000})`;
   const pending = await ctx.pool.any(sql.type(pendingSchema)`
-    select odoo_id, last_received_at::text as last_received_at from etl.webhook_pending
-     where model = ${model}
-       and (last_received_at <= now() - ${settle} or first_received_at <= now() - ${settle} * ${MAX_SETTLE_FACTOR})
-     order by first_received_at, odoo_id
+    select odoo_id, last_received_at::text as last_received_at, looks from etl.webhook_pending
+     where model = ${model} and next_read_at <= now()
+     order by next_read_at, odoo_id
      limit ${limit}`);
   const none: LoadCounts = { inserted: 0, updated: 0, unchanged: 0 };
   if (pending.length === 0) return { taken: 0, found: 0, counts: none, left: await requeueLeft(ctx.pool, model, settleMs) };
@@ -74,16 +75,22 @@ export async function syncRecords(ctx: SyncContext, payload: SyncRecordsPayload)
       counts.unchanged += c.unchanged;
       load.counts = c;
     }
+    // First looks wait for their second; second looks are done. A row notified again meanwhile (its
+    // last_received_at moved, its looks back to 0) is left alone: its next first look is scheduled.
     await tx.query(sql.unsafe`
       with taken as (
-        select * from jsonb_to_recordset(${sql.jsonb(pending as never)}) as t(odoo_id integer, last_received_at timestamptz)
-      ), applied as (
+        select * from jsonb_to_recordset(${sql.jsonb(pending as never)}) as t(odoo_id integer, last_received_at timestamptz, looks integer)
+      ), done as (
         delete from etl.webhook_pending p using taken t
-         where p.model = ${model} and p.odoo_id = t.odoo_id and p.last_received_at = t.last_received_at
+         where p.model = ${model} and p.odoo_id = t.odoo_id and p.last_received_at = t.last_received_at and p.looks >= 1 and t.looks >= 1
+      ), first_looks as (
+        update etl.webhook_pending p set looks = 1, next_read_at = p.last_received_at + ${settle} * ${RECHECK_FACTOR}
+          from taken t
+         where p.model = ${model} and p.odoo_id = t.odoo_id and p.last_received_at = t.last_received_at and p.looks = 0 and t.looks = 0
         returning p.first_received_at
       )
       insert into etl.webhook_freshness as f (model, last_applied_at, last_lag, applied)
-      select ${model}, now(), now() - min(first_received_at), count(*) from applied having count(*) > 0
+      select ${model}, now(), now() - min(first_received_at), count(*) from first_looks having count(*) > 0
       on conflict (model) do update
         set last_applied_at = excluded.last_applied_at, last_lag = excluded.last_lag, applied = f.applied + excluded.applied`);
     const left = await requeueLeft(tx, model, settleMs);
@@ -130,13 +137,12 @@ async function readRows(ctx: SyncContext, model: string, ids: number[]): Promise
   return loads;
 }
 
-/** When pending ids of the model remain, enqueues the model's next job for when the oldest of them is settled. */
+/** When pending ids of the model remain, enqueues the model's next job for when the first of them is due. */
 async function requeueLeft(connection: CommonQueryMethods, model: string, settleMs: number): Promise<number> {
-  const left = await connection.one(sql.type(z.object({ n: z.number(), oldest: z.string().nullable() }))`
-    select count(*)::int as n, min(last_received_at)::text as oldest from etl.webhook_pending where model = ${model}`);
+  const left = await connection.one(sql.type(z.object({ n: z.number(), due: z.string().nullable() }))`
+    select count(*)::int as n, min(next_read_at)::text as due from etl.webhook_pending where model = ${model}`);
   if (left.n > 0) {
-    await connection.query(sql.unsafe`
-      select etl.webhook_enqueue(${model}, greatest(now(), ${left.oldest}::timestamptz + make_interval(secs => ${settleMs / 1000})), ${settleMs})`);
+    await connection.query(sql.unsafe`select etl.webhook_enqueue(${model}, greatest(now(), ${left.due}::timestamptz), ${settleMs})`);
   }
   return left.n;
 }
