@@ -1,13 +1,13 @@
 --! Previous: sha1:ebc516cbc2cfe786e3a45123563bab2f3c3b1436
---! Hash: sha1:230a7c39dfabbd2d327b00075d578b9799049f16
+--! Hash: sha1:596cb666770f30374112a6f8593391d47f972ee0
 --! Message: webhooks: pending notifications (coalesced per record) and per-model freshness
 
 -- Odoo's webhook notifications not yet applied, one row per record however many times it was notified
 -- (Odoo may send duplicates; a bulk write sends one POST per record). The receiver inserts here and
 -- enqueues the model's `sync_records` job in one statement (etl.webhook_notify). Odoo posts before its
 -- transaction commits, so a record is read twice: a first look `next_read_at` = a settle delay after its
--- last notification (looks = 0), and a second look later (looks = 1) for transactions that took longer;
--- the second look deletes the row.
+-- last notification once its model's notifications paused for as long (looks = 0), and a second look
+-- (looks = 1) for transactions that took longer; the second look deletes the row (src/webhooks/sync-records.ts).
 create table if not exists etl.webhook_pending (
   model text not null,
   odoo_id integer not null,
@@ -16,6 +16,8 @@ create table if not exists etl.webhook_pending (
   notifications integer not null default 1,
   next_read_at timestamptz not null default now(),
   looks smallint not null default 0,
+  -- when the first look read it (a burst that went on after it asks for the second look once it ends)
+  looked_at timestamptz,
   primary key (model, odoo_id)
 );
 -- The job takes its model's due records, the longest waiting first.

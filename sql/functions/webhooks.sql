@@ -32,7 +32,7 @@ declare
 begin
   insert into etl.webhook_pending as p (model, odoo_id, next_read_at) values (p_model, p_id, now() + v_settle)
   on conflict (model, odoo_id) do update
-    set last_received_at = now(), notifications = p.notifications + 1, looks = 0,
+    set last_received_at = now(), notifications = p.notifications + 1, looks = 0, looked_at = null,
         next_read_at = least(now() + v_settle, p.first_received_at + v_settle * etl.webhook_recheck_factor());
   insert into etl.webhook_freshness as f (model, last_received_at, received) values (p_model, now(), 1)
   on conflict (model) do update

@@ -7,10 +7,14 @@
  * It never touches etl.watermark: the scheduled incremental run still reads everything changed since its
  * watermark and stays the source of truth. What that leaves:
  * - Settle: Odoo posts from inside the writing transaction, before it commits (17 and 18; 19 posts after
- *   the commit). A record is read twice: a first look `settleMs` after its last notification, which
- *   brings most changes within seconds, and a second look RECHECK_FACTOR × `settleMs` after it, for a
- *   transaction that was still open at the first look (read then in its old state, or not found for a
- *   create). A transaction open longer than that is caught by the next scheduled run.
+ *   the commit), and a bulk write posts once per record, one after another, and commits after the last.
+ *   So a record gets a first look once its last notification is `settleMs` old AND its model's
+ *   notifications have paused for `settleMs` (a bulk write is over, so committed), or at the latest
+ *   RECHECK_FACTOR × `settleMs` after its first notification (continuous traffic). A second look re-reads
+ *   it RECHECK_FACTOR × `settleMs` after its last notification, or as soon as the model pauses again if
+ *   notifications went on after the first look: it brings a transaction that was still open at the first
+ *   look (read in its old state, or not found for a create). A transaction open longer than that is caught
+ *   by the next scheduled run.
  * - Ids Odoo does not return (a create rolled back, a record deleted since) change nothing: deletions stay
  *   the reconcile's job.
  * - Race with a scheduled step: a step may read a record before this job upserts a newer version and commit
@@ -55,12 +59,20 @@ export async function syncRecords(ctx: SyncContext, payload: SyncRecordsPayload)
   const limit = ctx.settings.BATCH_SIZE;
   const settle = sql.fragment`make_interval(secs => ${settleMs / 1000})`;
   const pending = await ctx.pool.any(sql.type(pendingSchema)`
-    select odoo_id, last_received_at::text as last_received_at, looks from etl.webhook_pending
-     where model = ${model} and next_read_at <= now()
-     order by next_read_at, odoo_id
+    with model as (
+      select coalesce(max(last_received_at), '-infinity') as last_notice from etl.webhook_freshness where model = ${model}
+    )
+    select p.odoo_id, p.last_received_at::text as last_received_at, p.looks
+      from etl.webhook_pending p, model m
+     where p.model = ${model}
+       and case when p.looks = 0
+                then p.next_read_at <= now()
+                     and (m.last_notice <= now() - ${settle} or p.first_received_at <= now() - ${settle} * ${RECHECK_FACTOR})
+                else p.next_read_at <= now() or (m.last_notice > p.looked_at and m.last_notice <= now() - ${settle}) end
+     order by p.next_read_at, p.odoo_id
      limit ${limit}`);
   const none: LoadCounts = { inserted: 0, updated: 0, unchanged: 0 };
-  if (pending.length === 0) return { taken: 0, found: 0, counts: none, left: await requeueLeft(ctx.pool, model, settleMs) };
+  if (pending.length === 0) return { taken: 0, found: 0, counts: none, left: await requeueLeft(ctx.pool, model, settleMs, false) };
 
   const ids = pending.map((p) => p.odoo_id);
   const loads = await readRows(ctx, model, ids);
@@ -84,7 +96,7 @@ export async function syncRecords(ctx: SyncContext, payload: SyncRecordsPayload)
         delete from etl.webhook_pending p using taken t
          where p.model = ${model} and p.odoo_id = t.odoo_id and p.last_received_at = t.last_received_at and p.looks >= 1 and t.looks >= 1
       ), first_looks as (
-        update etl.webhook_pending p set looks = 1, next_read_at = p.last_received_at + ${settle} * ${RECHECK_FACTOR}
+        update etl.webhook_pending p set looks = 1, looked_at = now(), next_read_at = p.last_received_at + ${settle} * ${RECHECK_FACTOR}
           from taken t
          where p.model = ${model} and p.odoo_id = t.odoo_id and p.last_received_at = t.last_received_at and p.looks = 0 and t.looks = 0
         returning p.first_received_at
@@ -93,7 +105,7 @@ export async function syncRecords(ctx: SyncContext, payload: SyncRecordsPayload)
       select ${model}, now(), now() - min(first_received_at), count(*) from first_looks having count(*) > 0
       on conflict (model) do update
         set last_applied_at = excluded.last_applied_at, last_lag = excluded.last_lag, applied = f.applied + excluded.applied`);
-    const left = await requeueLeft(tx, model, settleMs);
+    const left = await requeueLeft(tx, model, settleMs, pending.length === limit);
     return { taken: pending.length, found: found.size, counts, left };
   });
   for (const load of loads) {
@@ -137,12 +149,17 @@ async function readRows(ctx: SyncContext, model: string, ids: number[]): Promise
   return loads;
 }
 
-/** When pending ids of the model remain, enqueues the model's next job for when the first of them is due. */
-async function requeueLeft(connection: CommonQueryMethods, model: string, settleMs: number): Promise<number> {
+/**
+ * When pending ids of the model remain, enqueues the model's next job: at once when this one stopped at its
+ * batch limit, else when the first of them is due, but no sooner than half a settle delay from now (ids due
+ * but held back while a burst goes on are looked at again then, not in a busy loop).
+ */
+async function requeueLeft(connection: CommonQueryMethods, model: string, settleMs: number, full: boolean): Promise<number> {
   const left = await connection.one(sql.type(z.object({ n: z.number(), due: z.string().nullable() }))`
     select count(*)::int as n, min(next_read_at)::text as due from etl.webhook_pending where model = ${model}`);
   if (left.n > 0) {
-    await connection.query(sql.unsafe`select etl.webhook_enqueue(${model}, greatest(now(), ${left.due}::timestamptz), ${settleMs})`);
+    const soonest = full ? sql.fragment`now()` : sql.fragment`now() + make_interval(secs => ${settleMs / 2000})`;
+    await connection.query(sql.unsafe`select etl.webhook_enqueue(${model}, greatest(${soonest}, ${left.due}::timestamptz), ${settleMs})`);
   }
   return left.n;
 }
