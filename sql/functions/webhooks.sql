@@ -1,20 +1,30 @@
 -- Webhook notifications (src/webhooks): applied on every `odoo-etl migrate` after the migrations, like
 -- the other files of this folder. Tables: migrations/committed/000006-webhooks.sql.
 
--- Enqueues the model's `sync_records` job at `p_run_at`. The job key coalesces: while a job of the model
--- waits, later notifications join it and keep its run_at (preserve_run_at), so a burst of 10k POSTs is one
--- job that starts a settle delay after the first. A notification that arrives while the job runs makes a
--- new job (graphile-worker gives a locked job's key to a new one). The queue runs a model's jobs one at a
--- time: two jobs never read and load the same pending ids at once.
+-- Enqueues the model's `sync_records` job at `p_run_at`, or earlier. The job key coalesces: while a job of
+-- the model waits, later notifications join it and keep its run_at (preserve_run_at), so a burst of 10k
+-- POSTs is one job that starts a settle delay after the first; a waiting job due later than asked (a job
+-- queued for a second look 10 × the settle delay on) is brought forward. A notification that arrives while
+-- the job runs makes a new job (graphile-worker gives a locked job's key to a new one). The queue runs a
+-- model's jobs one at a time: two jobs never read and load the same pending ids at once.
 create or replace function etl.webhook_enqueue(p_model text, p_run_at timestamptz, p_settle_ms integer) returns void
-language sql volatile as $$
-  select graphile_worker.add_job(
-    'sync_records',
-    json_build_object('model', p_model, 'settleMs', p_settle_ms),
-    queue_name => 'webhook:' || p_model,
-    run_at => p_run_at,
-    job_key => 'webhook:' || p_model,
-    job_key_mode => 'preserve_run_at');
+language plpgsql volatile as $$
+declare
+  v_id bigint;
+  v_run_at timestamptz;
+begin
+  select j.id, j.run_at into v_id, v_run_at
+    from graphile_worker.add_job(
+      'sync_records',
+      json_build_object('model', p_model, 'settleMs', p_settle_ms),
+      queue_name => 'webhook:' || p_model,
+      run_at => p_run_at,
+      job_key => 'webhook:' || p_model,
+      job_key_mode => 'preserve_run_at') j;
+  if v_run_at > p_run_at then
+    perform graphile_worker.reschedule_jobs(array[v_id], run_at => p_run_at);
+  end if;
+end;
 $$;
 
 -- How much later than the first look the second look reads a record (a multiple of the settle delay).
