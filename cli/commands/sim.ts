@@ -27,6 +27,7 @@ export default class Sim extends Command {
     latency: Flags.integer({ description: 'added delay per call, in milliseconds', default: 0, min: 0 }),
     'with-brand': Flags.boolean({ description: 'serve product.brand (absent on a plain Odoo, as on real servers)', default: false }),
     db: Flags.string({ description: 'database name the simulator answers to', default: 'odoo' }),
+    'base-automation': Flags.boolean({ description: 'the module base_automation is installed (webhook rules on 17+); --no-base-automation: not', default: true, allowNo: true }),
     // Not oclif's --json (that prints the result at exit): a server must say where it listens at start.
     json: Flags.boolean({ description: 'print the URL, db and credentials as one JSON line when ready', default: false }),
   };
@@ -43,6 +44,7 @@ export default class Sim extends Command {
       latencyMs: flags.latency,
       withBrand: flags['with-brand'],
       db: flags.db,
+      baseAutomation: flags['base-automation'],
     });
     // Listen for the signals before saying we are ready, so a supervisor may stop us right after. The exit code
     // is the shell convention for a signalled stop (130 SIGINT, 143 SIGTERM), whichever exit hook runs first.

@@ -12,8 +12,9 @@
 //   ir.actions.server (action_server_id); from 17.0 it owns its actions through action_server_ids, the
 //   inverse of ir.actions.server.base_automation_id (addons/base_automation/models/ir_actions_server.py).
 //   Triggers on_create, on_write, on_create_or_write (17+ keeps on_create/on_write as legacy values).
-// - Access (addons/base_automation/security/ir.model.access.csv): base.automation is for
-//   base.group_system only ("Administration/Settings"); ir.actions.server likewise for writing.
+// - Access (addons/base_automation/security/ir.model.access.csv): every user may read base.automation,
+//   only base.group_system ("Administration/Settings") may create, write or unlink it; ir.actions.server
+//   likewise (base/security/ir.model.access.csv).
 import { type Db, ModelTable } from './store.ts';
 import type { ModelFields, OdooVersion } from './versions.ts';
 

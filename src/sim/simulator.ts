@@ -223,7 +223,7 @@ export class Simulator {
     const companyDefault = t.multiCompany && !SHARED_BY_DEFAULT.has(model) ? { company_id: 1 } : {};
     const rec: Rec = { ...(t.hasActive ? { active: true } : {}), ...companyDefault, create_date: stamp, write_date: stamp, create_uid: ADMIN_UID, write_uid: ADMIN_UID, ...values, id: t.nextId++ };
     // Visible at the transaction's commit, which webhook rules may delay (or a rollback cancel).
-    this.webhooks.transaction(model, 'create', [rec], () => this.data.insert(model, rec), opts.rollback);
+    this.webhooks.transaction(model, 'create', () => [rec], () => this.data.insert(model, rec), opts.rollback);
     return rec.id;
   }
 
@@ -241,7 +241,7 @@ export class Simulator {
       return { r, delta: { ...this.perCompany(t, r, values, opts.company), write_date: stamp, write_uid: ADMIN_UID } };
     });
     // The records as the writing transaction sees them (what a rule's webhook reads), applied at its commit.
-    const staged = changes.map(({ r, delta }) => ({ ...r, ...delta }) as Rec);
+    const staged = (): Rec[] => changes.map(({ r, delta }) => ({ ...r, ...delta }) as Rec);
     const commit = (): void => {
       for (const { r, delta } of changes) Object.assign(r, delta);
       t.version++;
