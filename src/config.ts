@@ -115,7 +115,7 @@ export const settingsSchema = z.object({
     .string()
     .trim()
     .min(32, 'must be at least 32 characters (a secret path token, e.g. `openssl rand -hex 24`)')
-    .regex(/^[A-Za-z0-9_-]+$/, 'must be URL-safe: letters, digits, - and _')
+    .regex(/^[A-Za-z0-9._~-]+$/, 'must be URL-safe: letters, digits and . _ ~ -')
     .optional(),
   /** How long after a notification its records are read: Odoo posts before its transaction commits. */
   WEBHOOK_SETTLE: duration.default('2s'),
