@@ -28,6 +28,7 @@ const TOKEN = 'bench-webhook-token-'.padEnd(48, '0');
 const SINGLE_WRITES = 15;
 const BURST_MODEL = 'pos.order.line';
 const BURST_TABLE = 'fact_sales_lines';
+const BURST_GIVE_UP_MS = 180_000;
 
 export async function webhookCase(pg: BenchPostgres, o: SyncCaseSettings & { rows: number }): Promise<Figure[]> {
   const settleMs = settingsSchema.shape.WEBHOOK_SETTLE.parse(undefined);
@@ -150,6 +151,8 @@ async function bulkWrite(sim: Simulator, pool: SyncContext['pool'], ids: number[
       await sim.settled();
       return { toCommit, p50: marks.p50!, p95: marks.p95!, done: at };
     }
+    // Records a webhook did not bring (a transaction longer than the second look) wait for the schedule: say so, do not hang.
+    if (at > BURST_GIVE_UP_MS) throw new Error(`burst: ${arrived} of ${ids.length} records arrived by webhook within ${BURST_GIVE_UP_MS / 1000} s (the POSTs ${toCommit ? `took ${Math.round(toCommit)} ms` : 'are still going'})`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
