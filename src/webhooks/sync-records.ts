@@ -11,10 +11,11 @@
  *   So a record gets a first look once its last notification is `settleMs` old AND its model's
  *   notifications have paused for `settleMs` (a bulk write is over, so committed), or at the latest
  *   RECHECK_FACTOR × `settleMs` after its first notification (continuous traffic). A second look re-reads
- *   it RECHECK_FACTOR × `settleMs` after its last notification, or as soon as the model pauses again if
- *   notifications went on after the first look: it brings a transaction that was still open at the first
- *   look (read in its old state, or not found for a create). A transaction open longer than that is caught
- *   by the next scheduled run.
+ *   it once the model's notifications pause again, RECHECK_FACTOR × `settleMs` after its last notification
+ *   or sooner if notifications went on after the first look (a bulk write that was still posting), and at
+ *   the latest SECOND_LOOK_CAP recheck periods after its first notification: it brings a transaction that
+ *   was still open at the first look (read in its old state, or not found for a create). A transaction
+ *   open longer than that is caught by the next scheduled run.
  * - Ids Odoo does not return (a create rolled back, a record deleted since) change nothing: deletions stay
  *   the reconcile's job.
  * - Race with a scheduled step: a step may read a record before this job upserts a newer version and commit
@@ -40,6 +41,8 @@ export type SyncRecordsPayload = z.infer<typeof syncRecordsPayload>;
 
 /** The second look's delay after the last notification, in settle delays (etl.webhook_recheck_factor() in SQL). */
 export const RECHECK_FACTOR = 10;
+/** A second look waits for its model's notifications to pause (a bulk write still posting has not committed), at most this many recheck periods. */
+const SECOND_LOOK_CAP = 10;
 
 const pendingSchema = z.object({ odoo_id: z.number(), last_received_at: z.string(), looks: z.number() });
 
@@ -68,7 +71,8 @@ export async function syncRecords(ctx: SyncContext, payload: SyncRecordsPayload)
        and case when p.looks = 0
                 then p.next_read_at <= now()
                      and (m.last_notice <= now() - ${settle} or p.first_received_at <= now() - ${settle} * ${RECHECK_FACTOR})
-                else p.next_read_at <= now() or (m.last_notice > p.looked_at and m.last_notice <= now() - ${settle}) end
+                else (m.last_notice <= now() - ${settle} and (p.next_read_at <= now() or m.last_notice > p.looked_at))
+                     or p.first_received_at <= now() - ${settle} * ${RECHECK_FACTOR * SECOND_LOOK_CAP} end
      order by p.next_read_at, p.odoo_id
      limit ${limit}`);
   const none: LoadCounts = { inserted: 0, updated: 0, unchanged: 0 };
