@@ -4,8 +4,9 @@
  * (bench/results/latest.json). These machines are noisy: every figure is a ratio of two things measured in
  * the same run; absolute times are there for reference only.
  *
- *   --case load|full|incremental|memory|xmlrpc   (repeatable or comma-separated; default: all)
+ *   --case load|full|incremental|memory|xmlrpc|webhook   (repeatable or comma-separated; default: all)
  *   --rows 100000        rows of the load case
+ *   --webhook-rows 10000 records of the webhook case's burst (one bulk write)
  *   --batch 2000         batch size (the BATCH_SIZE setting) for every case
  *   --odoo 19.0,17.0     simulator versions of the full sync: 19 is read over JSON-2, 16–18 over XML-RPC
  *   --scale 300          simulator scale over JSON-2 (300 ≈ 300k sales lines, 1000 ≈ 1M), full and memory cases
@@ -31,14 +32,16 @@ import { loadCase } from './cases/load.ts';
 import { fullSyncCase, memoryCase, type SimVersion } from './cases/full-sync.ts';
 import { incrementalCase } from './cases/incremental.ts';
 import { xmlrpcCase } from './cases/xmlrpc.ts';
+import { webhookCase } from './cases/webhook.ts';
 
-const CASES = ['load', 'full', 'incremental', 'memory', 'xmlrpc'] as const;
+const CASES = ['load', 'full', 'incremental', 'memory', 'xmlrpc', 'webhook'] as const;
 type CaseName = (typeof CASES)[number];
 
 const { values: flags } = parseArgs({
   options: {
     case: { type: 'string', multiple: true },
     rows: { type: 'string', default: '100000' },
+    'webhook-rows': { type: 'string', default: '10000' },
     batch: { type: 'string', default: '2000' },
     odoo: { type: 'string', default: '19.0,17.0' },
     scale: { type: 'string', default: '300' },
@@ -96,6 +99,7 @@ try {
     if (name === 'xmlrpc') {
       figures.push(...(await xmlrpcCase({ scale: positive('xmlrpc-read-scale', flags['xmlrpc-read-scale']), batchSize, rounds: positive('xmlrpc-rounds', flags['xmlrpc-rounds']) })));
     }
+    if (name === 'webhook') figures.push(...(await webhookCase(postgres, { rows: positive('webhook-rows', flags['webhook-rows']), ...settings })));
     printTable(figures.filter((f) => f.case === name));
   }
 } finally {

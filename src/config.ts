@@ -108,6 +108,18 @@ export const settingsSchema = z.object({
   /** `odoo-etl worker` serves Prometheus metrics and health probes on this port (0: a free one); unset: none. */
   METRICS_PORT: positiveInt(0, 65535).optional(),
 
+  /** `odoo-etl worker` accepts Odoo's webhook POSTs on this port (0: a free one); unset: no receiver. */
+  WEBHOOK_PORT: positiveInt(0, 65535).optional(),
+  /** The secret path token of the webhook URL (/webhook/<token>); required with WEBHOOK_PORT. */
+  WEBHOOK_TOKEN: z
+    .string()
+    .trim()
+    .min(32, 'must be at least 32 characters (a secret path token, e.g. `openssl rand -hex 24`)')
+    .regex(/^[A-Za-z0-9._~-]+$/, 'must be URL-safe: letters, digits and . _ ~ -')
+    .optional(),
+  /** How long after a notification its records are read: Odoo posts before its transaction commits. */
+  WEBHOOK_SETTLE: duration.default('2s'),
+
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FILE: z.string().trim().min(1).optional(),
 });
@@ -116,7 +128,7 @@ export type Settings = z.infer<typeof settingsSchema>;
 export type SettingName = keyof Settings;
 export type SettingsInput = Partial<Record<SettingName, string | number | undefined>>;
 
-export const SECRET_SETTINGS: readonly SettingName[] = ['ODOO_PASSWORD', 'ODOO_API_KEY'];
+export const SECRET_SETTINGS: readonly SettingName[] = ['ODOO_PASSWORD', 'ODOO_API_KEY', 'WEBHOOK_TOKEN'];
 
 export interface LoadOptions {
   /** Values from flags; they win over everything else. */
@@ -146,6 +158,9 @@ export function loadConfig(options: LoadOptions = {}): Settings {
   }
   const settings = parsed.data;
   if (options.require?.includes('odoo')) requireOdoo(settings);
+  if (settings.WEBHOOK_PORT !== undefined && !settings.WEBHOOK_TOKEN) {
+    throw new ConfigError('WEBHOOK_TOKEN is required with WEBHOOK_PORT (the secret path token of /webhook/<token>, at least 32 characters)', 'WEBHOOK_TOKEN');
+  }
   return settings;
 }
 
@@ -199,7 +214,7 @@ export function describeConfig(settings: Settings): Record<string, unknown> {
 
 /** Strings that must never be printed: used by the logger's and the CLI's last-line scrubbing. */
 export function secretValues(settings: Settings): string[] {
-  const values = [settings.ODOO_PASSWORD, settings.ODOO_API_KEY];
+  const values = [settings.ODOO_PASSWORD, settings.ODOO_API_KEY, settings.WEBHOOK_TOKEN];
   if (settings.DATABASE_URL) {
     try {
       const password = decodeURIComponent(new URL(settings.DATABASE_URL).password);

@@ -9,6 +9,7 @@ import pruneHistory from './prune_history.ts';
 import reconcile from './reconcile.ts';
 import startRun from './start_run.ts';
 import syncEntity from './sync_entity.ts';
+import syncRecords from './sync_records.ts';
 
 const TASKS = {
   sync_entity: syncEntity,
@@ -16,6 +17,7 @@ const TASKS = {
   start_run: startRun,
   reconcile,
   prune_history: pruneHistory,
+  sync_records: syncRecords,
 } satisfies Record<string, (context: SyncContext) => Task>;
 
 export type TaskName = keyof typeof TASKS;

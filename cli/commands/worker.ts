@@ -4,6 +4,7 @@ import { guardsFromSettings } from '../../src/db/pool.ts';
 import { createMetrics, serveMetrics, type Metrics } from '../../src/metrics/index.ts';
 import { startWorker } from '../../src/worker/runner.ts';
 import { onShutdownSignal } from '../../src/worker/signals.ts';
+import { startWebhookReceiver } from '../../src/webhooks/receiver.ts';
 
 export default class Worker extends BaseCommand<typeof Worker> {
   static override summary = 'Run queued sync jobs and the schedules, until stopped';
@@ -14,13 +15,18 @@ export default class Worker extends BaseCommand<typeof Worker> {
     'queue hands each job to one of them. SIGTERM or SIGINT stops taking jobs and lets the running ones finish; a ' +
     'worker killed outright loses nothing either: its jobs are retried by the others.\n\n' +
     'With --metrics-port (or METRICS_PORT) it also serves, on every interface, Prometheus metrics at /metrics, ' +
-    '/healthz (the process is alive) and /readyz (the database answers and its schema is current; 503 otherwise).';
+    '/healthz (the process is alive) and /readyz (the database answers and its schema is current; 503 otherwise).\n\n' +
+    'With --webhook-port (or WEBHOOK_PORT; Odoo 17+) it also accepts the POSTs of Odoo\'s webhook rules (see ' +
+    '`webhooks install`) on /webhook/<WEBHOOK_TOKEN>: each notified record is read again WEBHOOK_SETTLE after its ' +
+    'notification (Odoo posts before its transaction commits) and loaded within seconds, without moving the ' +
+    'watermarks: the schedule still reads everything and catches any notification lost on the way.';
   static override examples = [
     '<%= config.bin %> worker',
     '<%= config.bin %> worker --concurrency 8',
     'SYNC_SCHEDULE="*/5 * * * *" <%= config.bin %> worker',
     '<%= config.bin %> worker --no-schedule   # jobs only; schedules run in other workers',
     '<%= config.bin %> worker --metrics-port 9464   # then: curl localhost:9464/metrics',
+    'WEBHOOK_TOKEN=$(openssl rand -hex 24) <%= config.bin %> worker --webhook-port 8787   # Odoo posts to /webhook/$WEBHOOK_TOKEN',
   ];
   static override flags = {
     concurrency: Flags.integer({ description: 'jobs run at once [env: WORKER_CONCURRENCY]', min: 1 }),
@@ -30,12 +36,17 @@ export default class Worker extends BaseCommand<typeof Worker> {
       min: 0,
       max: 65535,
     }),
+    'webhook-port': Flags.integer({
+      description: "accept Odoo's webhook POSTs on /webhook/<WEBHOOK_TOKEN> at this port (Odoo 17+); 0 picks a free one [env: WEBHOOK_PORT]",
+      min: 0,
+      max: 65535,
+    }),
   };
 
   protected override requires: Array<'odoo'> = ['odoo'];
 
   protected override settingsFromFlags() {
-    return { WORKER_CONCURRENCY: this.flags.concurrency, METRICS_PORT: this.flags['metrics-port'] };
+    return { WORKER_CONCURRENCY: this.flags.concurrency, METRICS_PORT: this.flags['metrics-port'], WEBHOOK_PORT: this.flags['webhook-port'] };
   }
 
   async run(): Promise<void> {
@@ -51,6 +62,19 @@ export default class Worker extends BaseCommand<typeof Worker> {
       const server = await serveMetrics({ port: this.settings.METRICS_PORT!, registry: metrics.registry, readiness: metrics.readiness, logger: this.logger });
       this.onClose(() => server.close());
       this.logger.info({ port: server.port }, `metrics on http://localhost:${server.port}/metrics (also /healthz, /readyz)`);
+    }
+
+    if (this.settings.WEBHOOK_PORT !== undefined) {
+      // loadConfig refuses a WEBHOOK_PORT without WEBHOOK_TOKEN. The token is never logged: only the path's shape.
+      const receiver = await startWebhookReceiver({
+        port: this.settings.WEBHOOK_PORT,
+        token: this.settings.WEBHOOK_TOKEN!,
+        settleMs: this.settings.WEBHOOK_SETTLE,
+        pool,
+        logger: this.logger,
+      });
+      this.onClose(() => receiver.close());
+      this.logger.info({ port: receiver.port, settleMs: this.settings.WEBHOOK_SETTLE }, `webhooks on http://localhost:${receiver.port}/webhook/<WEBHOOK_TOKEN> (also /healthz)`);
     }
 
     const worker = await startWorker({
