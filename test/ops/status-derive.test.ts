@@ -77,6 +77,7 @@ function snapshot(over: Partial<StatusSnapshot> = {}): StatusSnapshot {
     watermarks: [],
     missing: [],
     jobs: [],
+    webhooks: [],
     rows: new Map(ENTITIES.map((e) => [e.table, { rows: 3, exact: true }])),
     crontabs: [],
     workers: [],
@@ -256,5 +257,20 @@ describe('status derive: jobs, workers and the rest', () => {
     expect(lines).toContainEqual(expect.stringMatching(/^dim_a\s+failed\s+9m 0s ago\s+3\s/));
     expect(lines).toContainEqual(expect.stringMatching(/^dim_b\s+ok\s/));
     expect(lines.slice(-2)).toEqual(['problems:', '  - dim_a: run 11 failed: access denied']);
+  });
+
+  it('webhook freshness: per entity beside the schedule, null until a notification arrived; shown in its column', () => {
+    const webhooks = [
+      { entity: 'dim_a', lastNotificationAt: ago(30_000), lastAppliedAt: ago(27_000), lagSeconds: 2.5, pending: 4 },
+      { entity: 'dim_b', lastNotificationAt: null, lastAppliedAt: null, lagSeconds: null, pending: 0 },
+    ];
+    const status = derive(snapshot({ webhooks }));
+    expect(status.entities.find((e) => e.entity === 'dim_a')!.webhook).toEqual({
+      lastNotificationAt: ago(30_000), lastAppliedAt: ago(27_000), lagSeconds: 2.5, pending: 4,
+    });
+    expect(status.entities.find((e) => e.entity === 'dim_b')!.webhook).toBeNull();
+    const lines = renderStatus(status);
+    expect(lines.find((l) => l.startsWith('dim_a'))).toMatch(/30s ago, lag 3s, 4 waiting/);
+    expect(lines.find((l) => l.startsWith('dim_b'))).toMatch(/\s-\s*$/);
   });
 });

@@ -7,7 +7,9 @@
 import { sql } from 'slonik';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/log.ts';
+import { getStatus } from '../../src/ops/status.ts';
 import type { Simulator } from '../../src/sim/index.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../../src/webhooks/receiver.ts';
 import { startWorker, type WorkerHandle } from '../../src/worker/runner.ts';
@@ -87,6 +89,12 @@ describe('webhooks end to end (simulator 17.0 → receiver → worker → wareho
     expect(h.sim.webhookDeliveries().some((d) => d.duplicate)).toBe(true);
     expect(await compareWithSimulator(h, TABLES)).toEqual([]);
     expect(await runs(h)).toBe(before);
+    // `status` shows the webhooks' freshness beside the schedule's, for the entities they reached.
+    const status = await getStatus(h.db.pool, { settings: loadConfig({ env: {}, envFile: '/nonexistent/.env' }), database: 'test' });
+    const customers = status.entities.find((e) => e.entity === 'dim_customers')!;
+    expect(customers.webhook).toMatchObject({ pending: 0, lagSeconds: expect.any(Number) });
+    expect(Date.parse(customers.webhook!.lastAppliedAt!)).toBeGreaterThanOrEqual(Date.parse(customers.webhook!.lastNotificationAt!) - 60_000);
+    expect(status.entities.find((e) => e.entity === 'fact_sales_lines')!.webhook).toBeNull();
   });
 
   it('a lost notification is caught by the next scheduled run', async () => {

@@ -14,6 +14,7 @@ import { formatDuration } from '../format.ts';
 import { upcomingSchedule } from '../schedule.ts';
 import type { JobRow, StatusSnapshot, StepRow, TableRows } from './query.ts';
 import type { EntityStatus, Job, Status } from './schema.ts';
+import type { WebhookFreshness } from '../../webhooks/freshness.ts';
 
 /** A worker whose heartbeat is older than this is shown as gone. */
 export const WORKER_ALIVE_MS = 2 * 60_000;
@@ -47,6 +48,8 @@ export interface EntityFacts {
   rows?: TableRows;
   jobs: Job[];
   openMissing: number;
+  /** What webhooks brought (absent: none arrived). */
+  webhook?: WebhookFreshness;
 }
 
 export function deriveStatus(snapshot: StatusSnapshot, entities: readonly EntityInfo[], options: DeriveOptions): Status {
@@ -97,6 +100,7 @@ function factsOf(snapshot: StatusSnapshot, jobs: Job[]): (table: string) => Enti
   const finished = byEntity(snapshot.lastFinished);
   const successes = byEntity(snapshot.successes);
   const missing = new Map(snapshot.missing.map((m) => [m.table_name, m.open]));
+  const webhooks = byEntity(snapshot.webhooks);
   return (table) => ({
     current: latest.get(table),
     finished: finished.get(table),
@@ -105,6 +109,7 @@ function factsOf(snapshot: StatusSnapshot, jobs: Job[]): (table: string) => Enti
     rows: snapshot.rows.get(table),
     jobs: jobs.filter((j) => j.entity === table),
     openMissing: missing.get(table) ?? 0,
+    webhook: webhooks.get(table),
   });
 }
 
@@ -148,8 +153,15 @@ export function deriveEntity(entity: EntityInfo, facts: EntityFacts, now: Date, 
       : null,
     jobs: facts.jobs,
     openMissing: facts.openMissing,
+    webhook: webhookOf(facts.webhook),
     problem,
   };
+}
+
+/** Webhook freshness as status shows it: null until a notification arrived for the entity. */
+function webhookOf(w: WebhookFreshness | undefined): EntityStatus['webhook'] {
+  if (!w || (w.lastNotificationAt === null && w.pending === 0)) return null;
+  return { lastNotificationAt: w.lastNotificationAt, lastAppliedAt: w.lastAppliedAt, lagSeconds: w.lagSeconds, pending: w.pending };
 }
 
 /**

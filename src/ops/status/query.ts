@@ -6,6 +6,7 @@
 import { sql, type CommonQueryMethods, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import { knownCrontabs } from '../../db/graphile-worker-internals.ts';
+import { webhookFreshness, type WebhookFreshness } from '../../webhooks/freshness.ts';
 import { iso, stepCounts } from './schema.ts';
 
 /** Above this estimated size a table's rows come from pg_class.reltuples (the planner's estimate) instead of count(*). */
@@ -65,6 +66,8 @@ export interface StatusSnapshot {
   crontabs: Array<{ identifier: string; last_execution: string | null }>;
   workers: Array<z.infer<typeof workerRow>>;
   lastRun: RunRow | null;
+  /** Per entity, what webhooks brought (src/webhooks/freshness.ts). */
+  webhooks: WebhookFreshness[];
 }
 
 /** The run's reason for a full pass of a table that had synced before (src/sync/step/source-mode.ts writes it among the warnings). */
@@ -104,6 +107,7 @@ export async function readStatusSnapshot(pool: DatabasePool, tables: readonly st
       select worker_id, process, last_seen from etl.worker_heartbeat order by last_seen desc`);
     const lastRun = await tx.maybeOne(sql.type(runRow)`
       select id, trigger, status, created_at, finished_at, error from etl.run order by id desc limit 1`);
+    const webhooks = await webhookFreshness(tx);
     const strip = ({ settled: _settled, ...step }: StepRow & { settled: boolean }): StepRow => step;
     return {
       latest: steps.filter((s) => !s.settled).map(strip),
@@ -116,6 +120,7 @@ export async function readStatusSnapshot(pool: DatabasePool, tables: readonly st
       crontabs,
       workers: [...workers],
       lastRun,
+      webhooks,
     };
   });
 }

@@ -61,8 +61,16 @@ function entityColumns(now: number): Array<{ header: string; cell: (e: EntitySta
     },
     { header: 'last run ins/upd/same/del', cell: (e) => (e.lastRun ? `${e.lastRun.inserted}/${e.lastRun.updated}/${e.lastRun.unchanged}/${e.lastRun.deleted}` : '-') },
     { header: 'missing', cell: (e) => String(e.openMissing) },
+    { header: 'webhook', cell: (e) => (e.webhook ? describeWebhook(e.webhook, now) : '-') },
     { header: 'jobs', cell: (e) => (e.jobs.length === 0 ? '' : e.jobs.map((j) => describeJob(j, now)).join('; ')) },
   ];
+}
+
+/** Last notification's age, the lag of the last applied batch, records still waiting. */
+function describeWebhook(w: NonNullable<EntityStatus['webhook']>, now: number): string {
+  const last = w.lastNotificationAt ? formatAge(w.lastNotificationAt, now) : '-';
+  const lag = w.lagSeconds === null ? '' : `, lag ${formatDuration(w.lagSeconds * 1000)}`;
+  return `${last}${lag}${w.pending > 0 ? `, ${w.pending} waiting` : ''}`;
 }
 
 export function describeJob(job: Job, now: number): string {

@@ -50,6 +50,12 @@ export const entityStatusSchema = z.object({
     .nullable(),
   jobs: z.array(jobSchema),
   openMissing: z.number(),
+  /** Freshness from Odoo's webhooks (Odoo 17+, `worker --webhook-port`), beside the schedule's lag above;
+   *  null until a notification arrived for one of the entity's models. */
+  webhook: z
+    .object({ lastNotificationAt: iso, lastAppliedAt: iso, lagSeconds: z.number().nullable(), pending: z.number() })
+    .nullable()
+    .optional(),
   problem: z.string().nullable(),
 });
 
