@@ -36,8 +36,11 @@ import { readForCompanies } from '../sync/step/companies.ts';
 import { upsertRows, type LoadCounts } from '../sync/load.ts';
 import { sourcesOfModel } from './sources.ts';
 
-export const syncRecordsPayload = z.object({ model: z.string().min(1), settleMs: z.number().int().min(0).default(2000) });
-export type SyncRecordsPayload = z.infer<typeof syncRecordsPayload>;
+/** What a `sync_records` job is about (tasks/sync_records.ts validates its payload into this). */
+export interface SyncRecordsPayload {
+  model: string;
+  settleMs: number;
+}
 
 /** The second look's delay after the last notification, in settle delays (etl.webhook_recheck_factor() in SQL). */
 export const RECHECK_FACTOR = 10;
