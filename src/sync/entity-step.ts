@@ -39,6 +39,7 @@ import { incrementalStart, nextWatermark, readIncrementalCursor, type Incrementa
 import { odooDatetimeToIso } from '../odoo/datetime.ts';
 import { ServerClock } from '../odoo/server-clock.ts';
 import { settleStep, type SettledStep } from './settle-step.ts';
+import { finishStockRead, hasStockCheck, planStockRead, readStockCursor, stockCursor, stockDeltaKeys, stockDomain } from './stock-check.ts';
 
 export const stepPayload = z.object({ runId: z.number().int(), entity: z.string(), part: z.string().nullish() });
 export type StepPayload = z.infer<typeof stepPayload>;
@@ -219,7 +220,14 @@ async function readPart(
   const fieldsGet = await ctx.fieldsGet(current.plan.model);
   if (!fieldsGet) throw new MissingModelError(entity.table, current.plan.model, plan.series as never);
   const decode = makeRecordDecoder(current.plan.model, fieldsGet, current.plan.fields);
-  const domain = (sourceSpec.domain ?? []) as Domain;
+  const baseDomain = (sourceSpec.domain ?? []) as Domain;
+  // HOOK stock check (stock-check.ts): a stock snapshot reads only the quants written since its watermark and
+  // the locations whose aggregates disagree with Odoo's, or the full snapshot; the plan rides in the cursor.
+  const stock = current.mode === 'snapshot' && hasStockCheck(entity)
+    ? fresh ? await planStockRead(ctx, session, runId, entity, current.plan.model, baseDomain, watermark.resume_at) : readStockCursor(watermark.cursor).plan
+    : undefined;
+  if (stock?.reason && fresh) log.info({ reason: stock.reason }, `${entity.table}: full snapshot`);
+  const domain = stock ? stockDomain(stock, baseDomain) : baseDomain;
   const options = { domain, fields: current.plan.fields, batchSize: ctx.settings.BATCH_SIZE, context: session.context };
   const model = current.plan.model;
 
@@ -256,7 +264,7 @@ async function readPart(
   const started = Date.now();
   const initial = current.mode === 'incremental'
     ? fresh ? incrementalStart(watermark, ctx.settings.LOOKBACK) : storedIncremental!.walk
-    : fresh ? (part.range?.[0] ?? 0) : watermark.cursor;
+    : fresh ? (part.range?.[0] ?? 0) : stock ? readStockCursor(watermark.cursor).at : watermark.cursor;
   let held = watermark;
   let pending = readBatch(initial);
   for (;;) {
@@ -270,9 +278,17 @@ async function readPart(
     const rows = batch.byCompany
       ? batch.byCompany.flatMap(({ company, records }) => records.map((record) => toRow(entity, sourceSpec, current.plan, decode(record), company)))
       : batch.records.map((record) => toRow(entity, sourceSpec, current.plan, decode(record)));
-    let calls = batch.calls;
+    let calls = batch.calls + (stock && held === watermark && fresh ? stock.calls : 0);
     let snapshotKeys: Array<Record<string, unknown>> | undefined;
-    if (batch.done && current.mode === 'snapshot') {
+    let afterLoad: StepCommit['afterLoad'];
+    if (batch.done && stock) {
+      // HOOK stock check: a delta marks deleted only in its re-read locations; both kinds store the watermark.
+      const keys = await stockDeltaKeys(ctx, session, model, baseDomain, stock);
+      calls += keys.calls;
+      if (stock.kind === 'full') snapshotKeys = (await ctx.odoo.search(model, baseDomain, { context: session.context })).map((id) => ({ odoo_id: id }));
+      calls += stock.kind === 'full' ? 1 : 0;
+      afterLoad = (tx) => finishStockRead(tx, entity, part.key, stock, keys.ids);
+    } else if (batch.done && current.mode === 'snapshot') {
       // Quants change and vanish without write_date moving: the snapshot's truth is Odoo's id set now.
       const ids = await ctx.odoo.search(model, domain, { context: session.context });
       calls++;
@@ -281,10 +297,10 @@ async function readPart(
     const loading = Date.now();
     const cursor: unknown = current.mode === 'incremental'
       ? ({ walk: (batch.cursor as WriteDateStepCursor | undefined) ?? null, nextWatermark: incrementalWatermark ?? null } satisfies IncrementalCursor)
-      : batch.cursor ?? null;
+      : stock ? stockCursor(batch.cursor, stock) : batch.cursor ?? null;
     const committed = await commitStep(ctx.pool, {
       ...base, watermark: held, rows, read: batch.records.length, calls, done: batch.done, cursor,
-      snapshotKeys, continueAfter: last, lookbackMs: ctx.settings.LOOKBACK,
+      snapshotKeys, continueAfter: last, lookbackMs: ctx.settings.LOOKBACK, afterLoad,
     });
     observeCommitted(ctx, entity.table, part.source, batch.records.length, committed);
     if (committed) {
@@ -400,7 +416,8 @@ async function planEntity(ctx: SyncContext, runId: number, entity: Entity, fullS
       ctx.logger.info({ runId, entity: entity.table, source: key }, reason);
     }
     const domain = (source.domain ?? []) as Domain;
-    if (mode !== 'full' && mode !== 'snapshot') {
+    // HOOK stock check: a stock snapshot that is not a full run skips the count too (stock-check.ts reads what changed).
+    if ((mode !== 'full' && mode !== 'snapshot') || (mode === 'snapshot' && !fullSync && hasStockCheck(entity))) {
       // Incremental runs skip the count: one call is their whole budget when nothing changed.
       sources.push({ source: key, mode, plan: planned.plan });
       parts.push({ key, source: key });
@@ -540,6 +557,8 @@ interface StepCommit {
   continueAfter?: boolean;
   /** LOOKBACK, for the watermark of a server that sends no Date header (watermark.ts). */
   lookbackMs?: number;
+  /** Work of the commit's transaction after the load (stock check); returns rows marked deleted. */
+  afterLoad?: (tx: DatabaseTransactionConnection) => Promise<number>;
 }
 
 class LostRace extends Error {}
@@ -588,6 +607,7 @@ async function commitStep(pool: DatabasePool, c: StepCommit): Promise<Committed 
         deleted = await tx.oneFirst(sql.type(z.object({ deleted: z.number() }))`
           select deleted from etl.mark_deleted_except(format('public.%I', ${table}::text)::regclass, ${sql.jsonb(c.snapshotKeys as never)})`);
       }
+      if (c.afterLoad) deleted += await c.afterLoad(tx);
       await tx.query(sql.unsafe`
         update etl.watermark
            set cursor = ${sql.jsonb((c.cursor ?? null) as never)},
