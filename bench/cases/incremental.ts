@@ -41,7 +41,11 @@ export async function incrementalCase(pg: BenchPostgres, o: SyncCaseSettings & {
       const busiest = entitySteps.filter((s) => s.calls === maxCalls).map((s) => s.entity);
       const idleCalls = Object.values(idle.calls).reduce((a, b) => a + b, 0);
       const callsPerEntity = round(idleCalls / entitySteps.length);
-      const idleReadShare = idle.records / full.records;
+      // Derived steps (dim_promotion_types) count the selection values fields_get gave them as read: no Odoo
+      // record is read, so they are left out of the read figures (and shown apart).
+      const derivedRead = (a: typeof idle) => a.steps.filter((s) => s.mode === 'derived').reduce((n, s) => n + s.read, 0);
+      const idleRead = idle.records - derivedRead(idle);
+      const idleReadShare = idleRead / full.records;
 
       let changed = 0;
       for (const model of CHANGED_MODELS) {
@@ -56,7 +60,8 @@ export async function incrementalCase(pg: BenchPostgres, o: SyncCaseSettings & {
       if (some.status !== 'succeeded') throw new Error(`incremental sync ${some.status}: ${some.error}`);
       const updated = some.steps.reduce((n, s) => n + s.updated, 0);
 
-      const someRatio = round(some.records / changed);
+      const someRead = some.records - derivedRead(some);
+      const someRatio = round(someRead / changed);
       const figures: Figure[] = [
         {
           case: 'incremental',
@@ -72,7 +77,7 @@ export async function incrementalCase(pg: BenchPostgres, o: SyncCaseSettings & {
           ratio: round(idleReadShare, 4),
           target: '≤ 0.01',
           met: idleReadShare <= 0.01,
-          values: { read: idle.records, records: full.records, readBy: idle.steps.filter((s) => s.read > 0).map((s) => `${s.entity}:${s.read}`).join(' ') },
+          values: { read: idleRead, derivedRows: derivedRead(idle), records: full.records, readBy: idle.steps.filter((s) => s.read > 0).map((s) => `${s.entity}:${s.read}`).join(' ') },
         },
         {
           case: 'incremental',
@@ -87,7 +92,7 @@ export async function incrementalCase(pg: BenchPostgres, o: SyncCaseSettings & {
           ratio: someRatio,
           target: '≤ 1.5',
           met: someRatio <= 1.5,
-          values: { changed, read: some.records, updated, ms: Math.round(some.ms), calls: Object.values(some.calls).reduce((a, b) => a + b, 0), fullRecords: full.records, readBy: some.steps.filter((s) => s.read > 0).map((s) => `${s.entity}:${s.read}`).join(' ') },
+          values: { changed, read: someRead, derivedRows: derivedRead(some), updated, ms: Math.round(some.ms), calls: Object.values(some.calls).reduce((a, b) => a + b, 0), fullRecords: full.records, readBy: some.steps.filter((s) => s.read > 0).map((s) => `${s.entity}:${s.read}`).join(' ') },
         },
       ];
       for (const f of figures) console.log(`  ${f.name}: ${f.ratio ?? JSON.stringify(f.values)} (target ${f.target}: ${f.met ? 'met' : 'NOT met'})`);
