@@ -242,8 +242,9 @@ async function readPart(
     const batchSize = size.current;
     const asked = Date.now();
     const sent = ServerClock.hostNow();
-    const r =
-      current.mode === 'incremental'
+    // HOOK stock check: a delta with nothing to read makes no call.
+    const r = stock?.empty ? { records: [], cursor: position, done: true }
+      : current.mode === 'incremental'
         ? await nextByWriteDate(ctx.odoo, model, (position as WriteDateStepCursor | null) ?? undefined, { ...options, batchSize })
         : await nextById(ctx.odoo, model, Number(position ?? 0), { ...options, batchSize, beforeId: part.range?.[1] });
     const ms = Date.now() - asked;
@@ -252,7 +253,7 @@ async function readPart(
       incrementalWatermark = nextWatermark(ctx.odoo.clock, sent, ctx.settings.LOOKBACK) ?? null;
     }
     const { byCompany, calls } = await readForCompanies(ctx, session, sourceSpec, current.plan, r.records);
-    return { ...r, byCompany, calls: 1 + calls, ms };
+    return { ...r, byCompany, calls: (stock?.empty ? 0 : 1) + calls, ms };
   };
 
   // A job loads batch after batch for up to JOB_BUDGET_MS, reading the next batch while the previous one

@@ -45,6 +45,11 @@ export interface StockPlan {
   since?: string;
   /** Delta: the locations re-read in full. */
   locations?: number[];
+  /**
+   * Delta: nothing was written since the watermark and no location disagrees, so there is nothing to read
+   * (a quant written after the check is younger than the next watermark, so the next run reads it).
+   */
+  empty?: boolean;
   /** Calls the check made (counted with the first batch). */
   calls: number;
   reason?: string;
@@ -118,7 +123,7 @@ export async function planStockRead(
   const reread = odoo.filter((g) => g.location_id !== null && disagreeing.has(g.location_id)).reduce((n, g) => n + g.n, 0);
   if ((reread + recent.length) * 2 > live) return full(`${disagreeing.size} locations disagree (${reread} quants)`, 2);
   return {
-    kind: 'delta', since, locations: [...disagreeing].sort((a, b) => a - b), calls: 2,
+    kind: 'delta', since, locations: [...disagreeing].sort((a, b) => a - b), calls: 2, empty: recent.length === 0 && disagreeing.size === 0,
     nextWatermark: nextWatermark(ctx.odoo.clock, sent, ctx.settings.LOOKBACK) ?? null,
   };
 }
