@@ -13,6 +13,7 @@ import type { Entity } from '../../entities/types.ts';
 import type { Domain } from '../../odoo/index.ts';
 import { ServerClock } from '../../odoo/server-clock.ts';
 import type { SyncContext } from '../context.ts';
+import { hasStockCheck } from '../stock-check.ts';
 import { observeSettled, settleStep } from './settle.ts';
 import { MODES, sourceMode } from './source-mode.ts';
 import { StepClosed } from './state.ts';
@@ -77,8 +78,9 @@ export async function planEntity(ctx: SyncContext, runId: number, entity: Entity
       ctx.logger.info({ runId, entity: entity.table, source: key }, reason);
     }
     const domain = (source.domain ?? []) as Domain;
-    if (mode !== 'full' && mode !== 'snapshot') {
-      // Incremental runs skip the count: one call is their whole budget when nothing changed.
+    // Incremental runs skip the count: one call is their whole budget when nothing changed. So does a stock
+    // snapshot that is not a full run (it reads what changed, stock-check.ts).
+    if ((mode !== 'full' && mode !== 'snapshot') || (mode === 'snapshot' && !fullSync && hasStockCheck(entity))) {
       sources.push({ source: key, mode, plan: planned.plan });
       parts.push({ key, source: key });
       continue;
