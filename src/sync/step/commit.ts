@@ -102,7 +102,9 @@ export async function commitStep(pool: DatabasePool, c: StepCommit): Promise<Com
       const done = totals.sources_done;
       // The row lock of the update above orders the parts' last commits: exactly one sees its source, then the entity, complete.
       const sourceParts = c.plan.parts.filter((p) => p.source === c.part.source);
-      if (c.mode === 'full' && sourceParts.every((p) => done.includes(p.key))) {
+      // A full pass, or an incremental entity's snapshot pass (snapshotWhenFull), moves the watermark.
+      const pass = c.mode === 'full' || (c.mode === 'snapshot' && c.entity.sync === 'incremental');
+      if (pass && sourceParts.every((p) => done.includes(p.key))) {
         const source = c.plan.sources.find((s) => s.source === c.part.source);
         await finishFullPass(tx, {
           table, source: c.part.source, runId: c.runId, fullHigh: source?.fullHigh, nextWatermark: source?.nextWatermark,
