@@ -109,6 +109,13 @@ export interface EntitySpec {
   optionalModel?: boolean;
   /** The table has Odoo's `active` column (archived records are mirrored too). */
   active: boolean;
+  /**
+   * Incremental entities whose values can also change without write_date moving: normal runs read what
+   * write_date says changed, but a full pass reads the whole snapshot instead (every record, keys Odoo no
+   * longer has marked deleted), and the delete reconcile clears the watermark so that the next run is such
+   * a pass: edits behind the ORM's back are repaired at the reconcile's cadence (dim_product_costs).
+   */
+  snapshotWhenFull?: boolean;
   sources: SourceSpec[];
 }
 

@@ -165,7 +165,9 @@ function describeTable(entity: Entity): string {
   }
   const from = `${kind} mirrored from Odoo ${modelsOf(entity)}, one row per record`;
   const archived = entity.active ? ', archived ones included (active = false)' : '';
-  const how = entity.sync === 'snapshot' ? ' Re-read in full on every run (Odoo changes these without touching write_date).' : ' Synced incrementally by write_date.';
+  const how = entity.sync === 'snapshot' ? ' Re-read in full on every run (Odoo changes these without touching write_date).'
+    : entity.snapshotWhenFull ? ' Synced incrementally by write_date; re-read in full after each reconcile (some edits leave write_date alone).'
+    : ' Synced incrementally by write_date.';
   const optional = entity.optionalModel ? ` Empty where the model's module is not installed.` : '';
   return `${from}${archived}; records deleted in Odoo keep their row with deleted_at set.${how}${optional}`;
 }

@@ -104,7 +104,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     say('==> Reconciling deletions (odoo-etl reconcile): Odoo keeps no trace of a deleted record, so ids are compared');
     const reconciled = await reconcileDeletions(context);
     const deleted = reconciled.filter((r) => r.deleted > 0).map((r) => `${r.entity} ${r.deleted}`);
-    say(`    ${new Set(reconciled.map((r) => r.entity)).size} tables compared with Odoo's ids; rows marked deleted (deleted_at set): ${deleted.length > 0 ? deleted.join(', ') : 'none'}`);
+    const deferred = [...new Set(reconciled.filter((r) => r.status === 'deferred').map((r) => r.entity))];
+    say(`    ${new Set(reconciled.filter((r) => r.status === 'done').map((r) => r.entity)).size} tables compared with Odoo's ids; rows marked deleted (deleted_at set): ${deleted.length > 0 ? deleted.join(', ') : 'none'}`);
+    if (deferred.length > 0) say(`    re-read whole by the next sync: ${deferred.join(', ')}`);
 
     say('==> Missing references (odoo-etl missing)');
     for (const line of renderMissing(await getMissing(pool))) say(`    ${line}`);

@@ -1,9 +1,10 @@
 // The model methods the external API exposes (execute_kw / JSON-2): search, search_read, read,
-// search_count, fields_get, check_access_rights, context_get — with Odoo's argument handling, active_test,
+// search_count, fields_get, check_access_rights, context_get, read_group / formatted_read_group (read-group.ts) — with Odoo's argument handling, active_test,
 // multi-company record rules, access rights of the restricted user, and Odoo's order semantics.
 import { DomainCompiler, mentionsActive, type Pred } from './domain.ts';
 import { faults } from './faults.ts';
 import type { OrmWrites } from './orm-writes.ts';
+import { READ_GROUP_KWARGS, readGroup } from './read-group.ts';
 import { DEFAULT_COMPANY, DEFAULT_ORDER, type Db, type ModelTable, type Rec } from './store.ts';
 import type { WireValue } from './xmlrpc-codec.ts';
 
@@ -38,9 +39,10 @@ const KWARGS: Record<string, string[]> = {
   create: ['vals_list'],
   write: ['ids', 'vals'],
   unlink: ['ids'],
+  ...READ_GROUP_KWARGS,
 };
 export const PUBLIC_METHODS = new Set(Object.keys(KWARGS));
-export const MODEL_METHODS = new Set(['search', 'search_read', 'search_count', 'fields_get', 'check_access_rights', 'context_get', 'default_get', 'create']);
+export const MODEL_METHODS = new Set(['search', 'search_read', 'search_count', 'fields_get', 'check_access_rights', 'context_get', 'default_get', 'create', 'read_group', 'formatted_read_group']);
 
 type Cmp = (a: Rec, b: Rec) => number;
 
@@ -110,6 +112,9 @@ export class Orm {
       case 'unlink':
         if (!this.writes) throw faults.unknownMethod(this.db.version, model, method);
         return this.writes.call(user, model, method, a);
+      case 'read_group':
+      case 'formatted_read_group':
+        return readGroup(this, t, user, method, a, ctx);
       case 'context_get':
         if (model !== 'res.users') throw faults.unknownMethod(this.db.version, model, method);
         return { lang: 'en_US', tz: 'Europe/Brussels', uid: user.uid };

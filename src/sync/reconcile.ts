@@ -2,7 +2,9 @@
  * Delete reconciliation: Odoo leaves no tombstone, so for each incremental entity compare Odoo's id
  * set (`search` returns ids only: cheap, read in keyset chunks) with the table's, soft-delete rows whose
  * id is gone and revive rows whose id came back (etl.reconcile_deleted_staged). Snapshot entities
- * reconcile themselves on every sync; derived ones have no ids.
+ * reconcile themselves on every sync; derived ones have no ids. An incremental entity with snapshotWhenFull
+ * (dim_product_costs) gets its watermark cleared instead: its next run reads the whole snapshot, which
+ * repairs the values edited behind write_date and marks vanished keys deleted.
  *
  * Memory stays bounded however many ids a source has: each chunk goes straight into a temporary table
  * on one held connection (no transaction spans the Odoo calls), and the comparison runs in PostgreSQL.
@@ -20,7 +22,8 @@ const STAGE = sql.identifier(['pg_temp', 'odoo_etl_reconcile_ids']);
 export interface ReconcileResult {
   entity: string;
   source: string;
-  status: 'done' | 'skipped';
+  /** deferred: the entity's next run reads its whole snapshot (snapshotWhenFull), which reconciles it. */
+  status: 'done' | 'skipped' | 'deferred';
   odooIds: number;
   deleted: number;
   restored: number;
@@ -33,6 +36,15 @@ export async function reconcileDeletions(ctx: SyncContext, options: { entities?:
   for (const table of resolveEntities(options.entities)) {
     const entity = getEntity(table);
     if (entity.sync !== 'incremental') continue;
+    if (entity.snapshotWhenFull) {
+      // Its values change behind write_date too: a cleared watermark makes the next run a snapshot pass,
+      // which repairs them and marks vanished keys deleted (types.ts).
+      await ctx.pool.query(sql.unsafe`update etl.watermark set full_done_at = null where entity = ${table}`);
+      for (const source of entity.sources) {
+        results.push({ entity: table, source: source.source ?? '', status: 'deferred', odooIds: 0, deleted: 0, restored: 0, note: 'the next run reads the whole snapshot' });
+      }
+      continue;
+    }
     for (const source of entity.sources) {
       const base = { entity: table, source: source.source ?? '' };
       if ((await ctx.fieldsGet(source.model)) === null) {

@@ -6,7 +6,7 @@
  * cursor of the last commit, and the upsert is idempotent. The cursor's version is compared and set
  * (watermark.ts), so a stale job cannot commit a batch twice.
  */
-import { sql, type DatabasePool } from 'slonik';
+import { sql, type DatabasePool, type DatabaseTransactionConnection } from 'slonik';
 import { z } from 'zod';
 import type { Entity } from '../../entities/types.ts';
 import type { SyncContext } from '../context.ts';
@@ -34,6 +34,8 @@ export interface StepCommit {
   cursor: unknown;
   /** Snapshot sources: every key Odoo has now; the others are marked deleted (snapshot.ts). */
   snapshotKeys?: Array<Record<string, unknown>>;
+  /** Work of the transaction after the load (stock check, snapshot.ts); returns rows marked deleted. */
+  afterLoad?: (tx: DatabaseTransactionConnection) => Promise<number>;
   /** False when the job goes on with the next batch itself: enqueue no continuation for an unfinished part. */
   continueAfter?: boolean;
   /** LOOKBACK, for the watermark of a server that sends no Date header (watermark.ts). */
@@ -66,6 +68,7 @@ export async function commitStep(pool: DatabasePool, c: StepCommit): Promise<Com
         deleted = await tx.oneFirst(sql.type(z.object({ deleted: z.number() }))`
           select deleted from etl.mark_deleted_except(format('public.%I', ${table}::text)::regclass, ${sql.jsonb(c.snapshotKeys as never)})`);
       }
+      if (c.afterLoad) deleted += await c.afterLoad(tx);
       await storeCursor(tx, {
         table, part: c.part.key, runId: c.runId, cursor: c.cursor, incremental: c.mode === 'incremental', done: c.done,
         maxWriteDate, lookbackMs: c.lookbackMs ?? 0,
@@ -99,7 +102,9 @@ export async function commitStep(pool: DatabasePool, c: StepCommit): Promise<Com
       const done = totals.sources_done;
       // The row lock of the update above orders the parts' last commits: exactly one sees its source, then the entity, complete.
       const sourceParts = c.plan.parts.filter((p) => p.source === c.part.source);
-      if (c.mode === 'full' && sourceParts.every((p) => done.includes(p.key))) {
+      // A full pass, or an incremental entity's snapshot pass (snapshotWhenFull), moves the watermark.
+      const pass = c.mode === 'full' || (c.mode === 'snapshot' && c.entity.sync === 'incremental');
+      if (pass && sourceParts.every((p) => done.includes(p.key))) {
         const source = c.plan.sources.find((s) => s.source === c.part.source);
         await finishFullPass(tx, {
           table, source: c.part.source, runId: c.runId, fullHigh: source?.fullHigh, nextWatermark: source?.nextWatermark,

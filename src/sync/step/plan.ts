@@ -13,6 +13,7 @@ import type { Entity } from '../../entities/types.ts';
 import type { Domain } from '../../odoo/index.ts';
 import { ServerClock } from '../../odoo/server-clock.ts';
 import type { SyncContext } from '../context.ts';
+import { hasStockCheck } from '../stock-check.ts';
 import { observeSettled, settleStep } from './settle.ts';
 import { MODES, sourceMode } from './source-mode.ts';
 import { StepClosed } from './state.ts';
@@ -77,24 +78,28 @@ export async function planEntity(ctx: SyncContext, runId: number, entity: Entity
       ctx.logger.info({ runId, entity: entity.table, source: key }, reason);
     }
     const domain = (source.domain ?? []) as Domain;
-    if (mode !== 'full' && mode !== 'snapshot') {
-      // Incremental runs skip the count: one call is their whole budget when nothing changed.
+    // Incremental runs skip the count: one call is their whole budget when nothing changed. So does a stock
+    // snapshot that is not a full run (it reads what changed, stock-check.ts).
+    if ((mode !== 'full' && mode !== 'snapshot') || (mode === 'snapshot' && !fullSync && hasStockCheck(entity))) {
       sources.push({ source: key, mode, plan: planned.plan });
       parts.push({ key, source: key });
       continue;
     }
+    // A full pass, or the snapshot an incremental entity reads as one (snapshotWhenFull): the next
+    // incremental read starts where Odoo stood when it began.
+    const pass = mode === 'full' || entity.sync === 'incremental';
     const planSent = ServerClock.hostNow();
     // Asked at once: on a distant Odoo each call is a round trip, and a run's first steps wait for them.
     const [count, newest] = await Promise.all([
       // Totals for progress come from Odoo, not guesses.
       ctx.odoo.searchCount(source.model, domain, session.context),
       // Where the next incremental run must start: Odoo's newest write_date before this pass began.
-      mode === 'full' ? newestWriteDateOf(ctx, source.model, domain, session.context) : Promise.resolve(undefined),
+      pass ? newestWriteDateOf(ctx, source.model, domain, session.context) : Promise.resolve(undefined),
     ]);
     expected += count;
     calls += newest !== undefined ? 2 : 1;
     const fullHigh = newest ?? null;
-    const next = mode === 'full' ? nextWatermark(ctx.odoo.clock, planSent, ctx.settings.LOOKBACK, fullHigh) : undefined;
+    const next = pass ? nextWatermark(ctx.odoo.clock, planSent, ctx.settings.LOOKBACK, fullHigh) : undefined;
     sources.push({ source: key, mode, plan: planned.plan, fullHigh, nextWatermark: next });
     const ranges = mode === 'full' ? await idRanges(ctx, source.model, domain, count, session.context) : [];
     calls += ranges.length > 0 ? 2 : 0;

@@ -16,7 +16,7 @@ import { commitStep, observeCommitted } from './commit.ts';
 import { readForCompanies } from './companies.ts';
 import { loadDerived } from './derived.ts';
 import type { EntityPlan, Part } from './plan.ts';
-import { snapshotKeys } from './snapshot.ts';
+import { openSnapshotRead, type SnapshotFinish } from './snapshot.ts';
 import { incrementalStart, nextWatermark, readIncrementalCursor, readWatermark, type IncrementalCursor } from './watermark.ts';
 
 /** When a job stops taking batches and hands the part over to a continuation job (the task's policy). */
@@ -59,9 +59,13 @@ export async function readPart(
   const fieldsGet = await ctx.fieldsGet(current.plan.model);
   if (!fieldsGet) throw new MissingModelError(entity.table, current.plan.model, plan.series as never);
   const decode = makeRecordDecoder(current.plan.model, fieldsGet, current.plan.fields);
-  const domain = (sourceSpec.domain ?? []) as Domain;
-  const options = { domain, fields: current.plan.fields, batchSize: ctx.settings.BATCH_SIZE, context: session.context };
   const model = current.plan.model;
+  // A snapshot decides what it reads (fact_stock: only what changed, stock-check.ts) and what its last batch keeps.
+  const snapshot = current.mode === 'snapshot'
+    ? await openSnapshotRead(ctx, session, { runId, entity, source: sourceSpec, model, part, watermark, fresh }, log)
+    : undefined;
+  const domain = snapshot?.domain ?? ((sourceSpec.domain ?? []) as Domain);
+  const options = { domain, fields: current.plan.fields, batchSize: ctx.settings.BATCH_SIZE, context: session.context };
 
   const size = new AdaptiveBatchSize(ctx.settings.BATCH_SIZE, ctx.settings.BATCH_TARGET ?? 3000);
 
@@ -74,8 +78,8 @@ export async function readPart(
     const batchSize = size.current;
     const asked = Date.now();
     const sent = ServerClock.hostNow();
-    const r =
-      current.mode === 'incremental'
+    const r = snapshot?.empty ? { records: [], cursor: position, done: true }
+      : current.mode === 'incremental'
         ? await nextByWriteDate(ctx.odoo, model, (position as WriteDateStepCursor | null) ?? undefined, { ...options, batchSize })
         : await nextById(ctx.odoo, model, Number(position ?? 0), { ...options, batchSize, beforeId: part.range?.[1] });
     const ms = Date.now() - asked;
@@ -84,7 +88,7 @@ export async function readPart(
       incrementalWatermark = nextWatermark(ctx.odoo.clock, sent, ctx.settings.LOOKBACK) ?? null;
     }
     const { byCompany, calls } = await readForCompanies(ctx, session, sourceSpec, current.plan, r.records);
-    return { ...r, byCompany, calls: 1 + calls, ms };
+    return { ...r, byCompany, calls: (snapshot?.empty ? 0 : 1) + calls, ms };
   };
 
   // A job loads batch after batch until its hand-over, reading the next batch while the previous one loads.
@@ -94,7 +98,7 @@ export async function readPart(
   const started = Date.now();
   const initial = current.mode === 'incremental'
     ? fresh ? incrementalStart(watermark, ctx.settings.LOOKBACK) : storedIncremental!.walk
-    : fresh ? (part.range?.[0] ?? 0) : watermark.cursor;
+    : snapshot ? snapshot.start : fresh ? (part.range?.[0] ?? 0) : watermark.cursor;
   let held = watermark;
   let pending = readBatch(initial);
   for (;;) {
@@ -108,20 +112,19 @@ export async function readPart(
     const rows = batch.byCompany
       ? batch.byCompany.flatMap(({ company, records }) => records.map((record) => toRow(entity, sourceSpec, current.plan, decode(record), company)))
       : batch.records.map((record) => toRow(entity, sourceSpec, current.plan, decode(record)));
-    let calls = batch.calls;
-    let keys: Array<Record<string, unknown>> | undefined;
-    if (batch.done && current.mode === 'snapshot') {
-      const snapshot = await snapshotKeys(ctx, session, entity, sourceSpec, model, domain);
-      calls += snapshot.calls;
-      keys = snapshot.keys;
+    let calls = batch.calls + (snapshot && held === watermark ? snapshot.planCalls : 0);
+    let finish: SnapshotFinish | undefined;
+    if (batch.done && snapshot) {
+      finish = await snapshot.finish();
+      calls += finish.calls;
     }
     const loading = Date.now();
     const cursor: unknown = current.mode === 'incremental'
       ? ({ walk: (batch.cursor as WriteDateStepCursor | undefined) ?? null, nextWatermark: incrementalWatermark ?? null } satisfies IncrementalCursor)
-      : batch.cursor ?? null;
+      : snapshot ? snapshot.cursor(batch.cursor) : batch.cursor ?? null;
     const committed = await commitStep(ctx.pool, {
       ...base, watermark: held, rows, read: batch.records.length, calls, done: batch.done, cursor,
-      snapshotKeys: keys, continueAfter: last, lookbackMs: ctx.settings.LOOKBACK,
+      snapshotKeys: finish?.keys, afterLoad: finish?.afterLoad, continueAfter: last, lookbackMs: ctx.settings.LOOKBACK,
     });
     observeCommitted(ctx, entity.table, part.source, batch.records.length, committed);
     if (committed) {

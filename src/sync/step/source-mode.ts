@@ -22,22 +22,24 @@ export async function sourceMode(
 ): Promise<{ mode: Mode; reason?: string }> {
   if (entity.sync === 'derived') return { mode: 'derived' };
   if (entity.sync === 'snapshot') return { mode: 'snapshot' };
-  if (fullSync) return { mode: 'full' };
+  // An incremental entity with snapshotWhenFull makes its full passes as snapshots (types.ts).
+  const full: Mode = entity.snapshotWhenFull ? 'snapshot' : 'full';
+  if (fullSync) return { mode: full };
   const key = source.source ?? '';
   const row = await pool.maybeOne(sql.type(z.object({ full_done_at: z.string().nullable(), field_set: z.array(z.string()).nullable() }))`
     select full_done_at, field_set from etl.watermark where entity = ${entity.table} and source = ${key}`);
-  if (!row?.full_done_at) return { mode: 'full' };
+  if (!row?.full_done_at) return { mode: full };
   const label = `${entity.table}${key ? ` (${key})` : ''}`;
   if (row.field_set === null) {
     if (fieldSet.some((f) => f.includes('@'))) {
-      return { mode: 'full', reason: `${label}: full pass: its rows predate per-company reading of company-dependent columns` };
+      return { mode: full, reason: `${label}: full pass: its rows predate per-company reading of company-dependent columns` };
     }
     await pool.query(sql.unsafe`
       update etl.watermark set field_set = ${sql.array(fieldSet, 'text')} where entity = ${entity.table} and source = ${key} and field_set is null`);
     return { mode: 'incremental' };
   }
   const change = fieldSetChange(row.field_set, fieldSet);
-  if (change) return { mode: 'full', reason: `${label}: full pass: the columns read changed since the last full pass (${change})` };
+  if (change) return { mode: full, reason: `${label}: full pass: the columns read changed since the last full pass (${change})` };
   return { mode: 'incremental' };
 }
 
