@@ -190,26 +190,13 @@ export class Orm {
     const lim = typeof limit === 'number' && limit > 0 ? limit : Infinity;
     const orderSpec = typeof order === 'string' && order.trim() !== '' ? order : DEFAULT_ORDER[t.name] ?? 'id';
     const cmp = this.comparator(t, orderSpec, typeof order === 'string' && order.trim() !== '');
-    if (cmp === null) {
-      // id ascending: the map is in id order, so stop as soon as the page is full.
-      const out: Rec[] = [];
-      let skipped = 0;
-      for (const r of t.records.values()) {
-        if (!match(r)) continue;
-        if (skipped < off) {
-          skipped++;
-          continue;
-        }
-        out.push(r);
-        if (out.length >= lim) break;
-      }
-      return out;
-    }
-    // Walk the table in the requested order (sorted once per table change) and stop when the page is full:
-    // keyset paging by (write_date, id) over a million lines stays a scan, not a sort per batch.
+    // id ascending: the map is in id order. Otherwise walk the table in the requested order (sorted once
+    // per table change): keyset paging by (write_date, id) over a million lines stays a scan, not a sort per
+    // batch. Either way, stop as soon as the page is full.
+    const ordered = cmp === null ? t.records.values() : this.sorted(t, orderSpec, cmp);
     const out: Rec[] = [];
     let skipped = 0;
-    for (const r of this.sorted(t, orderSpec, cmp)) {
+    for (const r of ordered) {
       if (!match(r)) continue;
       if (skipped < off) {
         skipped++;

@@ -1,3 +1,5 @@
+// Over ~300 lines: the record store and its deterministic field values are one concept (a record is
+// what it stores plus what the hash gives); splitting them would spread one rule over two files.
 // The simulator's records: one compact object per record holding only the fields the dataset (or a test)
 // set; every other field of the model's `fields_get` gets a deterministic value from a hash of
 // (seed, model, field, id) when read, so any field a client asks for exists without storing it.
