@@ -12,7 +12,6 @@ import { z } from 'zod';
 import { settingsSchema } from '../../src/config.ts';
 import { createDatabasePool } from '../../src/db/pool.ts';
 import { silentLogger as quietLogger, createLogger } from '../../src/log.ts';
-const silentLogger = process.env.BENCH_LOG ? createLogger({ level: 'info' } as never) : quietLogger;
 import { createOdooClient } from '../../src/odoo/index.ts';
 import { startSimulator, type Simulator } from '../../src/sim/index.ts';
 import { createSyncContext, type SyncContext } from '../../src/sync/context.ts';
@@ -24,6 +23,8 @@ import type { BenchPostgres } from '../support/database.ts';
 import { round, type Figure } from '../support/measure.ts';
 import type { SyncCaseSettings } from './full-sync.ts';
 
+/** BENCH_LOG=1 shows the receiver's and the worker's logs. */
+const silentLogger = process.env.BENCH_LOG ? createLogger({ level: 'info' } as never) : quietLogger;
 const TOKEN = 'bench-webhook-token-'.padEnd(48, '0');
 const SINGLE_WRITES = 15;
 const BURST_MODEL = 'pos.order.line';
