@@ -126,6 +126,12 @@ begin
   perform etl.queue_step(v_run_id, e.entity)
      from etl.run_entity e
     where e.run_id = v_run_id and e.depends_on = '{}';
+  -- The steps that wait are planned meanwhile (task plan_ahead: their round trips to Odoo leave the run's
+  -- critical path). Best effort: a step without a plan makes its own.
+  if exists (select 1 from etl.run_entity e where e.run_id = v_run_id and e.status = 'pending' and e.entity <> 'heal_missing') then
+    perform graphile_worker.add_job('plan_ahead', json_build_object('runId', v_run_id),
+              queue_name := 'odoo-etl:plan-ahead', max_attempts := 1);
+  end if;
   return v_run_id;
 end $$;
 
