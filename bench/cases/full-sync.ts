@@ -7,6 +7,8 @@
  * memory: the peak resident memory of the sync process during a full sync at two dataset sizes (latency 0,
  * the hardest case for memory: nothing waits).
  */
+// @ts-expect-error plain JavaScript without declarations, read by bin/odoo-etl.js before TypeScript loads
+import { heapLimitMb } from '../../bin/heap-limit.js';
 import type { BenchPostgres } from '../support/database.ts';
 import { round, type Figure } from '../support/measure.ts';
 import { startBenchSimulator, type BenchSimulator } from '../support/sim.ts';
@@ -110,13 +112,15 @@ export async function memoryCase(pg: BenchPostgres, o: SyncCaseSettings & { vers
   return [
     {
       case: 'memory',
-      name: `peak RSS, ${linesOf(large.sync)} vs ${linesOf(small.sync)} sales lines`,
+      // A stable name: the sizes are in the values.
+      name: 'peak RSS of a full sync, large vs small dataset',
       ratio: round(growth),
       target: 'flat (≈1×); < 300 MB at 1M lines',
       met: growth < 1.25 && large.sync.peakRssMb < 300,
       values: {
         smallLines: linesOf(small.sync), smallPeakRssMb: small.sync.peakRssMb, largeLines: linesOf(large.sync), largePeakRssMb: large.sync.peakRssMb,
         sizeRatio: round(linesOf(large.sync) / linesOf(small.sync), 1), largeSyncMs: Math.round(large.sync.ms), batch: o.batchSize, odooWorkers: o.odooWorkers,
+        heapCapMb: Number(process.env.BENCH_SYNC_HEAP_MB) || heapLimitMb({ BATCH_SIZE: String(o.batchSize), WORKER_CONCURRENCY: String(o.workers) }),
       },
     },
   ];
