@@ -18,6 +18,8 @@
  *   --xmlrpc-rounds 3    rounds of the xmlrpc case (the median round counts)
  *   --concurrency 4      FULL_SYNC_CONCURRENCY: id ranges a large source is split into during a full sync
  *   --workers 4          WORKER_CONCURRENCY (jobs at once)
+ *   --odoo-workers 8     calls the simulator serves at once in the full and memory cases, the rest queued, as a
+ *                        multi-worker Odoo (`--workers 8`) does; 0 = no limit
  *   --out path           where the JSON goes (default bench/results/latest.json)
  */
 import fs from 'node:fs';
@@ -53,6 +55,7 @@ const { values: flags } = parseArgs({
     'xmlrpc-rounds': { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '4' },
     workers: { type: 'string', default: '4' },
+    'odoo-workers': { type: 'string', default: '8' },
     out: { type: 'string', default: fileURLToPath(new URL('./results/latest.json', import.meta.url)) },
   },
 });
@@ -68,6 +71,8 @@ const batchSize = positive('batch', flags.batch);
 const versions = flags.odoo.split(',').map((v) => v.trim()) as SimVersion[];
 for (const v of versions) if (!['16.0', '17.0', '18.0', '19.0'].includes(v)) throw new Error(`--odoo ${v}: one of 16.0, 17.0, 18.0, 19.0`);
 const settings = { batchSize, fullSyncConcurrency: positive('concurrency', flags.concurrency), workers: positive('workers', flags.workers) };
+const odooWorkers = Number(flags['odoo-workers']);
+if (!Number.isInteger(odooWorkers) || odooWorkers < 0) throw new Error(`--odoo-workers must be a whole number ≥ 0, got ${flags['odoo-workers']}`);
 
 const machine = {
   cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown'}`,
@@ -88,13 +93,13 @@ try {
       const latencies = flags.latency.split(',').map((l) => positive('latency', l));
       for (const version of versions) {
         const scale = version === '19.0' ? positive('scale', flags.scale) : positive('xmlrpc-scale', flags['xmlrpc-scale']);
-        figures.push(...(await fullSyncCase(postgres, { version, scale, latencies, ...settings })));
+        figures.push(...(await fullSyncCase(postgres, { version, scale, latencies, odooWorkers, ...settings })));
       }
     }
     if (name === 'incremental') figures.push(...(await incrementalCase(postgres, { version: versions[0]!, scale: positive('inc-scale', flags['inc-scale']), ...settings })));
     if (name === 'memory') {
       const scales = [positive('small-scale', flags['small-scale']), positive('scale', flags.scale)];
-      figures.push(...(await memoryCase(postgres, { version: '19.0', scales, ...settings })));
+      figures.push(...(await memoryCase(postgres, { version: '19.0', scales, odooWorkers, ...settings })));
     }
     if (name === 'xmlrpc') {
       figures.push(...(await xmlrpcCase({ scale: positive('xmlrpc-read-scale', flags['xmlrpc-read-scale']), batchSize, rounds: positive('xmlrpc-rounds', flags['xmlrpc-rounds']) })));

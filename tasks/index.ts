@@ -5,6 +5,7 @@
 import type { Task, TaskList } from 'graphile-worker';
 import type { SyncContext } from '../src/sync/context.ts';
 import healMissing from './heal_missing.ts';
+import planAhead from './plan_ahead.ts';
 import pruneHistory from './prune_history.ts';
 import reconcile from './reconcile.ts';
 import startRun from './start_run.ts';
@@ -13,6 +14,7 @@ import syncRecords from './sync_records.ts';
 
 const TASKS = {
   sync_entity: syncEntity,
+  plan_ahead: planAhead,
   heal_missing: healMissing,
   start_run: startRun,
   reconcile,

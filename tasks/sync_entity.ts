@@ -26,7 +26,7 @@ import {
 } from '../src/odoo/index.ts';
 import type { SyncContext } from '../src/sync/context.ts';
 import { takePart } from '../src/sync/step/parts.ts';
-import { planEntity, storedPlan } from '../src/sync/step/plan.ts';
+import { planEntity, startPlannedStep, storedPlan } from '../src/sync/step/plan.ts';
 import { readPart } from '../src/sync/step/read.ts';
 import { observeSettled } from '../src/sync/step/settle.ts';
 import { errorMessage, failStep, openStepState, recordRetry, StepClosed } from '../src/sync/step/state.ts';
@@ -65,8 +65,10 @@ export default (ctx: SyncContext): Task =>
       let plan = storedPlan(state.plan);
       if (!plan) {
         const planned = await planEntity(ctx, runId, entity, state.full_sync);
-        if (planned === 'skipped') return;
+        if (planned === 'skipped' || !planned) return;
         plan = planned;
+      } else if (state.status === 'queued') {
+        await startPlannedStep(ctx, runId, table); // planned ahead (tasks/plan_ahead.ts)
       }
       const part = await takePart(ctx, runId, table, plan, partKey ?? undefined, state.sources_done);
       if (!part) return;

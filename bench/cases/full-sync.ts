@@ -7,6 +7,8 @@
  * memory: the peak resident memory of the sync process during a full sync at two dataset sizes (latency 0,
  * the hardest case for memory: nothing waits).
  */
+// @ts-expect-error plain JavaScript without declarations, read by bin/odoo-etl.js before TypeScript loads
+import { heapLimitMb } from '../../bin/heap-limit.js';
 import type { BenchPostgres } from '../support/database.ts';
 import { round, type Figure } from '../support/measure.ts';
 import { startBenchSimulator, type BenchSimulator } from '../support/sim.ts';
@@ -24,8 +26,9 @@ export const SALES_LINE_MODELS = ['pos.order.line', 'sale.order.line'];
 /** Odoo 19 is read over JSON-2, 16–18 over XML-RPC (the client picks the transport as it would in production). */
 export type SimVersion = '16.0' | '17.0' | '18.0' | '19.0';
 
-export async function withSimulator<T>(version: SimVersion, scale: number, latencyMs: number, fn: (sim: BenchSimulator) => Promise<T>): Promise<T> {
-  const sim = await startBenchSimulator({ version, scale, seed: 1, latencyMs });
+/** `odooWorkers`: calls the simulator serves at once, the rest queued, as Odoo's prefork server (0 = no limit). */
+export async function withSimulator<T>(version: SimVersion, scale: number, latencyMs: number, fn: (sim: BenchSimulator) => Promise<T>, odooWorkers = 0): Promise<T> {
+  const sim = await startBenchSimulator({ version, scale, seed: 1, latencyMs, workers: odooWorkers });
   try {
     return await fn(sim);
   } finally {
@@ -60,10 +63,10 @@ export async function fullSync(pg: BenchPostgres, sim: BenchSimulator, s: SyncCa
 const total = (calls: Record<string, number>): number => Object.values(calls).reduce((a, b) => a + b, 0);
 const linesOf = (a: SyncAnswer): number => a.steps.find((s) => s.entity === 'fact_sales_lines')?.read ?? 0;
 
-export async function fullSyncCase(pg: BenchPostgres, o: SyncCaseSettings & { version: SimVersion; scale: number; latencies: number[] }): Promise<Figure[]> {
+export async function fullSyncCase(pg: BenchPostgres, o: SyncCaseSettings & { version: SimVersion; scale: number; latencies: number[]; odooWorkers: number }): Promise<Figure[]> {
   const transport = o.version === '19.0' ? 'JSON-2' : 'XML-RPC';
   return withSimulator<Figure[]>(o.version, o.scale, 0, async (sim) => {
-    console.log(`simulator ${o.version} scale ${o.scale} ready in ${sim.readyMs} ms`);
+    console.log(`simulator ${o.version} scale ${o.scale} ready in ${sim.readyMs} ms, serving ${o.odooWorkers || 'any number of'} calls at once`);
     const figures: Figure[] = [];
     for (const latency of o.latencies) {
       await sim.control('setLatency', latency);
@@ -80,21 +83,27 @@ export async function fullSyncCase(pg: BenchPostgres, o: SyncCaseSettings & { ve
           syncMs: Math.round(sync.ms), readMs: Math.round(read!.ms), records: sync.records, salesLines: linesOf(sync),
           syncRowsPerSec: Math.round(sync.records / (sync.ms / 1000)), readRowsPerSec: Math.round(read!.records / (read!.ms / 1000)),
           syncCalls: total(sync.calls), readCalls: total(read!.calls), peakRssMb: sync.peakRssMb,
-          batch: o.batchSize, workers: o.workers, rangeConcurrency: o.fullSyncConcurrency,
+          batch: o.batchSize, workers: o.workers, rangeConcurrency: o.fullSyncConcurrency, odooWorkers: o.odooWorkers,
         },
       });
       console.log(`  ${latency} ms: sync ${Math.round(sync.ms)} ms, read ${Math.round(read!.ms)} ms, ${sync.records} records`);
       const slowest = [...sync.steps].sort((a, b) => b.read - a.read).slice(0, 4);
       console.log(`  largest: ${slowest.map((s) => `${s.entity} ${s.read} rows/${s.calls} calls ${s.startS?.toFixed(1)}–${s.endS?.toFixed(1)} s`).join(', ')}`);
+      // BENCH_TIMELINE=1: every step's start and end (seconds from the run's start), in the order they started.
+      if (process.env.BENCH_TIMELINE) {
+        for (const s of [...sync.steps].sort((a, b) => (a.startS ?? 0) - (b.startS ?? 0))) {
+          console.log(`    ${s.entity.padEnd(24)} ${s.startS?.toFixed(2).padStart(6)}–${s.endS?.toFixed(2).padStart(6)} s  ${s.read} rows, ${s.calls} calls, ${s.batches} batches`);
+        }
+      }
     }
     return figures;
-  });
+  }, o.odooWorkers);
 }
 
-export async function memoryCase(pg: BenchPostgres, o: SyncCaseSettings & { version: SimVersion; scales: number[] }): Promise<Figure[]> {
+export async function memoryCase(pg: BenchPostgres, o: SyncCaseSettings & { version: SimVersion; scales: number[]; odooWorkers: number }): Promise<Figure[]> {
   const results: Array<{ scale: number; sync: SyncAnswer }> = [];
   for (const scale of o.scales) {
-    const { sync } = await withSimulator(o.version, scale, 0, (sim) => fullSync(pg, sim, o, false));
+    const { sync } = await withSimulator(o.version, scale, 0, (sim) => fullSync(pg, sim, o, false), o.odooWorkers);
     results.push({ scale, sync });
     console.log(`  scale ${scale}: ${linesOf(sync)} sales lines, ${sync.records} records, peak RSS ${sync.peakRssMb} MB, ${Math.round(sync.ms)} ms`);
   }
@@ -103,13 +112,15 @@ export async function memoryCase(pg: BenchPostgres, o: SyncCaseSettings & { vers
   return [
     {
       case: 'memory',
-      name: `peak RSS, ${linesOf(large.sync)} vs ${linesOf(small.sync)} sales lines`,
+      // A stable name: the sizes are in the values.
+      name: 'peak RSS of a full sync, large vs small dataset',
       ratio: round(growth),
       target: 'flat (≈1×); < 300 MB at 1M lines',
       met: growth < 1.25 && large.sync.peakRssMb < 300,
       values: {
         smallLines: linesOf(small.sync), smallPeakRssMb: small.sync.peakRssMb, largeLines: linesOf(large.sync), largePeakRssMb: large.sync.peakRssMb,
-        sizeRatio: round(linesOf(large.sync) / linesOf(small.sync), 1), largeSyncMs: Math.round(large.sync.ms), batch: o.batchSize,
+        sizeRatio: round(linesOf(large.sync) / linesOf(small.sync), 1), largeSyncMs: Math.round(large.sync.ms), batch: o.batchSize, odooWorkers: o.odooWorkers,
+        heapCapMb: Number(process.env.BENCH_SYNC_HEAP_MB) || heapLimitMb({ BATCH_SIZE: String(o.batchSize), WORKER_CONCURRENCY: String(o.workers) }),
       },
     },
   ];

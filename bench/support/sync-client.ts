@@ -1,6 +1,8 @@
 /** Starts sync-process.ts in a child process and sends it requests, one at a time. */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+// @ts-expect-error plain JavaScript without declarations, read by bin/odoo-etl.js before TypeScript loads
+import { heapLimitMb } from '../../bin/heap-limit.js';
 import type { SyncAnswer, SyncProcessOptions, SyncRequest } from './sync-process.ts';
 
 export interface SyncProcess {
@@ -15,8 +17,8 @@ export async function startSyncProcess(options: SyncProcessOptions): Promise<Syn
       '--import',
       'tsx',
       ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
-      // A heap cap for the sync process alone (the simulator needs far more at large scales).
-      ...(process.env.BENCH_SYNC_HEAP_MB ? [`--max-old-space-size=${Number(process.env.BENCH_SYNC_HEAP_MB)}`] : []),
+      // The heap cap `odoo-etl sync` gives itself at these settings (bin/heap-limit.js), or BENCH_SYNC_HEAP_MB.
+      `--max-old-space-size=${Number(process.env.BENCH_SYNC_HEAP_MB) || heapLimitMb({ BATCH_SIZE: String(options.settings.BATCH_SIZE), WORKER_CONCURRENCY: String(options.workers) })}`,
     ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

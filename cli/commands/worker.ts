@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.ts';
 import { guardsFromSettings } from '../../src/db/pool.ts';
@@ -94,6 +95,8 @@ export default class Worker extends BaseCommand<typeof Worker> {
         database: target.description,
         concurrency: this.settings.WORKER_CONCURRENCY,
         schedule: this.flags.schedule ? { sync: this.settings.SYNC_SCHEDULE, reconcile: this.settings.RECONCILE_SCHEDULE } : 'off',
+        // The heap cap in force (bin/heap-limit.js, or the user's --max-old-space-size).
+        heapMb: Math.round(getHeapStatistics().heap_size_limit / 2 ** 20),
       },
       'worker started',
     );

@@ -79,16 +79,29 @@ end $$;
 
 -- Enqueues the next job of a step, or of one part of it (a source, or an id range of a full pass):
 -- parts run in parallel, each in its own queue (never twice at once) with a job key (a continuation
--- replaces a waiting duplicate instead of adding one).
+-- replaces a waiting duplicate instead of adding one). When workers are scarce, the steps others wait on
+-- go first: a job's priority is minus the number of steps downstream of its entity (graphile-worker runs
+-- lower numbers first), so all_sales, which fact_sales_lines waits for, is not queued behind fact_stock.
 create or replace function etl.continue_step(p_run_id bigint, p_entity text, p_part text default null)
 returns void language plpgsql as $$
+declare
+  v_downstream integer;
 begin
+  with recursive downstream as (
+    select e.entity from etl.run_entity e
+     where e.run_id = p_run_id and p_entity = any (e.depends_on) and e.entity <> 'heal_missing'
+    union
+    select e.entity from etl.run_entity e join downstream d on d.entity = any (e.depends_on)
+     where e.run_id = p_run_id and e.entity <> 'heal_missing'
+  )
+  select count(*) into v_downstream from downstream;
   perform graphile_worker.add_job(
     case when p_entity = 'heal_missing' then 'heal_missing' else 'sync_entity' end,
     json_build_object('runId', p_run_id, 'entity', p_entity, 'part', p_part),
     queue_name := 'odoo-etl:' || p_entity || coalesce(':' || p_part, ''),
     job_key := 'odoo-etl:' || p_entity || coalesce(':' || p_part, ''),
-    max_attempts := 6
+    max_attempts := 6,
+    priority := -v_downstream
   );
 end $$;
 
@@ -126,6 +139,12 @@ begin
   perform etl.queue_step(v_run_id, e.entity)
      from etl.run_entity e
     where e.run_id = v_run_id and e.depends_on = '{}';
+  -- The steps that wait are planned meanwhile (task plan_ahead: their round trips to Odoo leave the run's
+  -- critical path), by one job taken before any other. Best effort: a step without a plan makes its own.
+  if exists (select 1 from etl.run_entity e where e.run_id = v_run_id and e.status = 'pending' and e.entity <> 'heal_missing') then
+    perform graphile_worker.add_job('plan_ahead', json_build_object('runId', v_run_id),
+              queue_name := 'odoo-etl:plan-ahead', max_attempts := 1, priority := -1000);
+  end if;
   return v_run_id;
 end $$;
 

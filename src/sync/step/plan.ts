@@ -44,80 +44,115 @@ export function storedPlan(stored: unknown): EntityPlan | undefined {
   return stored ? entityPlanSchema.parse(stored) : undefined;
 }
 
-/** Resolves every source of the entity against the server (fields_get), records the plan, or settles the entity as skipped. */
-export async function planEntity(ctx: SyncContext, runId: number, entity: Entity, fullSync: boolean): Promise<EntityPlan | 'skipped'> {
+/**
+ * Resolves every source of the entity against the server (fields_get, mode, counts, id ranges), all sources
+ * at once, and records the plan; or settles the entity as skipped.
+ *
+ * `ahead`: planned by plan_ahead while the entity's dependencies still load (its commits wait for them, as
+ * its jobs are only queued then): the plan is stored on the waiting step, whose status is left alone, and a
+ * source Odoo lacks is left for the step's own job to report. Planning early changes no result: the counts are
+ * for progress, the last id range is open-ended, and an earlier watermark only re-reads more next time.
+ */
+export async function planEntity(ctx: SyncContext, runId: number, entity: Entity, fullSync: boolean, ahead = false): Promise<EntityPlan | 'skipped' | undefined> {
   const session = await ctx.session();
   const series = seriesOf(session.serie);
   const extra = ctx.settings.EXTRA_FIELDS?.[entity.table] ?? [];
+  const uncached = new Set(entity.sources.map((s) => s.model).filter((m) => !ctx.fieldsCached(m)));
+  let calls = uncached.size;
+  const resolved = await Promise.all(entity.sources.map(async (source) => planSource(entity, source, series, await ctx.fieldsGet(source.model), extra)));
+  const skipped = resolved.find((r) => r.status === 'skipped');
+  if (skipped?.status === 'skipped') {
+    if (ahead) return undefined;
+    ctx.logger.warn({ runId, entity: entity.table }, `${entity.table} skipped: ${skipped.reason}`);
+    const settled = await ctx.pool.transaction(async (tx) => {
+      await tx.query(sql.unsafe`
+        update etl.run_entity set warnings = array[${skipped.reason}]::text[], mode = ${entity.sync}, calls = calls + ${calls},
+               started_at = coalesce(started_at, now())
+         where run_id = ${runId} and entity = ${entity.table}`);
+      return settleStep(tx, runId, entity.table, 'skipped', skipped.reason);
+    });
+    observeSettled(ctx, settled);
+    return 'skipped';
+  }
+  // Every source asked at once: on a distant Odoo each question is a round trip, and the run waits for them.
+  const planned = await Promise.all(
+    entity.sources.map(async (source, i) => {
+      const { plan } = resolved[i] as Extract<(typeof resolved)[number], { status: 'ok' }>;
+      return { source, plan, ...(await planSourceParts(ctx, runId, entity, source, plan, fullSync, session.context)) };
+    }),
+  );
   const sources: EntityPlan['sources'] = [];
   const parts: EntityPlan['parts'] = [];
   const warnings: string[] = [];
-  let calls = 0;
   let expected = 0;
-  for (const source of entity.sources) {
-    if (!ctx.fieldsCached(source.model)) calls++;
-    const fieldsGet = await ctx.fieldsGet(source.model);
-    const planned = planSource(entity, source, series, fieldsGet, extra);
-    if (planned.status === 'skipped') {
-      ctx.logger.warn({ runId, entity: entity.table }, `${entity.table} skipped: ${planned.reason}`);
-      const settled = await ctx.pool.transaction(async (tx) => {
-        await tx.query(sql.unsafe`
-          update etl.run_entity set warnings = array[${planned.reason}]::text[], mode = ${entity.sync}, calls = calls + ${calls},
-                 started_at = coalesce(started_at, now())
-           where run_id = ${runId} and entity = ${entity.table}`);
-        return settleStep(tx, runId, entity.table, 'skipped', planned.reason);
-      });
-      observeSettled(ctx, settled);
-      return 'skipped';
-    }
-    warnings.push(...planned.plan.warnings);
-    const key = source.source ?? '';
-    const { mode, reason } = await sourceMode(ctx.pool, entity, source, fullSync, planned.plan.fieldSet);
-    if (reason) {
-      warnings.push(reason);
-      ctx.logger.info({ runId, entity: entity.table, source: key }, reason);
-    }
-    const domain = (source.domain ?? []) as Domain;
-    // Incremental runs skip the count: one call is their whole budget when nothing changed. So does a stock
-    // snapshot that is not a full run (it reads what changed, stock-check.ts).
-    if ((mode !== 'full' && mode !== 'snapshot') || (mode === 'snapshot' && !fullSync && hasStockCheck(entity))) {
-      sources.push({ source: key, mode, plan: planned.plan });
-      parts.push({ key, source: key });
-      continue;
-    }
-    // A full pass, or the snapshot an incremental entity reads as one (snapshotWhenFull): the next
-    // incremental read starts where Odoo stood when it began.
-    const pass = mode === 'full' || entity.sync === 'incremental';
-    const planSent = ServerClock.hostNow();
-    // Asked at once: on a distant Odoo each call is a round trip, and a run's first steps wait for them.
-    const [count, newest] = await Promise.all([
-      // Totals for progress come from Odoo, not guesses.
-      ctx.odoo.searchCount(source.model, domain, session.context),
-      // Where the next incremental run must start: Odoo's newest write_date before this pass began.
-      pass ? newestWriteDateOf(ctx, source.model, domain, session.context) : Promise.resolve(undefined),
-    ]);
-    expected += count;
-    calls += newest !== undefined ? 2 : 1;
-    const fullHigh = newest ?? null;
-    const next = pass ? nextWatermark(ctx.odoo.clock, planSent, ctx.settings.LOOKBACK, fullHigh) : undefined;
-    sources.push({ source: key, mode, plan: planned.plan, fullHigh, nextWatermark: next });
-    const ranges = mode === 'full' ? await idRanges(ctx, source.model, domain, count, session.context) : [];
-    calls += ranges.length > 0 ? 2 : 0;
-    if (ranges.length === 0) parts.push({ key, source: key });
-    else ranges.forEach((range, i) => parts.push({ key: `${key}#${i + 1}`, source: key, range }));
+  for (const p of planned) {
+    warnings.push(...p.plan.warnings, ...(p.reason ? [p.reason] : []));
+    sources.push(p.planned);
+    parts.push(...p.parts);
+    expected += p.count;
+    calls += p.calls;
   }
   for (const warning of warnings) ctx.logger.warn({ runId, entity: entity.table }, warning);
   const plan: EntityPlan = { series, sources, parts };
   const modes = [...new Set(sources.map((s) => s.mode))].join('+');
-  const planned = await ctx.pool.query(sql.unsafe`
+  const counted = sources.some((s) => s.mode !== 'incremental') ? expected : null;
+  if (ahead) {
+    await ctx.pool.query(sql.unsafe`
+      update etl.run_entity
+         set plan = ${sql.jsonb(plan as never)}, warnings = ${sql.array(warnings, 'text')}, mode = ${modes}, expected = ${counted}, calls = calls + ${calls}
+       where run_id = ${runId} and entity = ${entity.table} and status in ('pending', 'queued') and plan is null`);
+    return plan;
+  }
+  const stored = await ctx.pool.query(sql.unsafe`
     update etl.run_entity
        set plan = ${sql.jsonb(plan as never)}, warnings = ${sql.array(warnings, 'text')}, mode = ${modes},
-           expected = ${sources.some((s) => s.mode !== 'incremental') ? expected : null},
+           expected = ${counted},
            status = 'running', started_at = coalesce(started_at, now()), calls = calls + ${calls}
      where run_id = ${runId} and entity = ${entity.table} and status in ('queued', 'running')
        and exists (select 1 from etl.run r where r.id = ${runId} and r.status = 'running')`);
-  if (planned.rowCount === 0) throw new StepClosed(`run ${runId} ended before ${entity.table} started`);
+  if (stored.rowCount === 0) throw new StepClosed(`run ${runId} ended before ${entity.table} started`);
   return plan;
+}
+
+/** A step planned ahead (tasks/plan_ahead.ts) starts running: what planEntity would have recorded. */
+export async function startPlannedStep(ctx: SyncContext, runId: number, table: string): Promise<void> {
+  const started = await ctx.pool.query(sql.unsafe`
+    update etl.run_entity set status = 'running', started_at = coalesce(started_at, now())
+     where run_id = ${runId} and entity = ${table} and status in ('queued', 'running')
+       and exists (select 1 from etl.run r where r.id = ${runId} and r.status = 'running')`);
+  if (started.rowCount === 0) throw new StepClosed(`run ${runId} ended before ${table} started`);
+}
+
+/** One source's mode and parts; a full or snapshot pass also its count, and a full pass its newest write_date and id ranges. */
+async function planSourceParts(
+  ctx: SyncContext, runId: number, entity: Entity, source: Entity['sources'][number], plan: SourcePlan, fullSync: boolean, context: Record<string, unknown>,
+): Promise<{ planned: EntityPlan['sources'][number]; parts: Part[]; count: number; calls: number; reason?: string }> {
+  const key = source.source ?? '';
+  const { mode, reason } = await sourceMode(ctx.pool, entity, source, fullSync, plan.fieldSet);
+  if (reason) ctx.logger.info({ runId, entity: entity.table, source: key }, reason);
+  const domain = (source.domain ?? []) as Domain;
+  // Incremental runs skip the count: one call is their whole budget when nothing changed. So does a stock
+  // snapshot that is not a full run (it reads what changed, stock-check.ts).
+  if ((mode !== 'full' && mode !== 'snapshot') || (mode === 'snapshot' && !fullSync && hasStockCheck(entity))) {
+    return { planned: { source: key, mode, plan }, parts: [{ key, source: key }], count: 0, calls: 0, reason };
+  }
+  // A full pass, or the snapshot an incremental entity reads as one (snapshotWhenFull): the next
+  // incremental read starts where Odoo stood when it began.
+  const pass = mode === 'full' || entity.sync === 'incremental';
+  const planSent = ServerClock.hostNow();
+  const [count, newest] = await Promise.all([
+    // Totals for progress come from Odoo, not guesses.
+    ctx.odoo.searchCount(source.model, domain, context),
+    // Where the next incremental run must start: Odoo's newest write_date before this pass began.
+    pass ? newestWriteDateOf(ctx, source.model, domain, context) : Promise.resolve(undefined),
+  ]);
+  let calls = newest !== undefined ? 2 : 1;
+  const fullHigh = newest ?? null;
+  const next = pass ? nextWatermark(ctx.odoo.clock, planSent, ctx.settings.LOOKBACK, fullHigh) : undefined;
+  const ranges = mode === 'full' ? await idRanges(ctx, source.model, domain, count, context) : [];
+  calls += ranges.length > 0 ? 2 : 0;
+  const parts: Part[] = ranges.length === 0 ? [{ key, source: key }] : ranges.map((range, i) => ({ key: `${key}#${i + 1}`, source: key, range }));
+  return { planned: { source: key, mode, plan, fullHigh, nextWatermark: next }, parts, count, calls, reason };
 }
 
 /** Odoo's newest write_date of a source (null when no record has one). */
