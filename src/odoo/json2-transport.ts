@@ -5,22 +5,14 @@
 import http from 'node:http';
 import https from 'node:https';
 import { errorFromJson2Response, errorFromNetwork, OdooError, type ErrorContext } from './errors.ts';
-import type { ModelCall, OdooVersion, Transport } from './types.ts';
+import type { ModelCall, OdooVersion, Transport, TransportConnection } from './types.ts';
 import { connectTo } from './agent.ts';
 import { cleanForWire } from './wire.ts';
 import { XmlRpcTransport } from './xmlrpc-transport.ts';
-import type { ServerClock } from './server-clock.ts';
 
-export interface Json2TransportOptions {
-  url: string;
-  db: string;
-  username: string;
+export interface Json2TransportOptions extends TransportConnection {
   /** The API key (JSON-2 accepts no password). */
   apiKey: string;
-  timeoutMs: number;
-  ca?: string | Buffer | Array<string | Buffer>;
-  /** Told the `Date` header of every answer (Odoo's clock, for the watermark). */
-  clock?: ServerClock;
 }
 
 export class Json2Transport implements Transport {

@@ -1,5 +1,6 @@
 // Shared shapes of the Odoo external API, as both transports (XML-RPC and JSON-2) see them.
 import type { Logger } from 'pino';
+import type { ServerClock } from './server-clock.ts';
 
 /** A domain leaf `[field, operator, value]`. */
 export type DomainLeaf = [string, string, unknown];
@@ -47,6 +48,17 @@ export interface ModelCall {
   positional?: string[];
   kwargs: Record<string, unknown>;
   context?: OdooContext;
+}
+
+/** Where and as whom a transport connects (each transport adds its own secret). */
+export interface TransportConnection {
+  url: string;
+  db: string;
+  username: string;
+  timeoutMs: number;
+  ca?: string | Buffer | Array<string | Buffer>;
+  /** Told the `Date` header of every answer (Odoo's clock, for the watermark). */
+  clock?: ServerClock;
 }
 
 export interface Transport {

@@ -13,22 +13,14 @@ import {
   OdooError,
   type ErrorContext,
 } from './errors.ts';
-import type { ModelCall, OdooVersion, Transport } from './types.ts';
+import type { ModelCall, OdooVersion, Transport, TransportConnection } from './types.ts';
 import { connectTo } from './agent.ts';
 import { cleanForWire } from './wire.ts';
-import type { ServerClock } from './server-clock.ts';
 import { decodeMethodResponse, type MethodResponse } from './xmlrpc-decode.ts';
 
-export interface XmlRpcTransportOptions {
-  url: string;
-  db: string;
-  username: string;
+export interface XmlRpcTransportOptions extends TransportConnection {
   /** Password or API key: XML-RPC takes either in the same place. */
   secret: string;
-  timeoutMs: number;
-  ca?: string | Buffer | Array<string | Buffer>;
-  /** Told the `Date` header of every answer (Odoo's clock, for the watermark). */
-  clock?: ServerClock;
 }
 
 export class XmlRpcTransport implements Transport {
