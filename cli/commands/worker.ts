@@ -90,23 +90,33 @@ export default class Worker extends BaseCommand<typeof Worker> {
       runTimeoutMs: this.settings.RUN_TIMEOUT,
     });
     metrics?.watchHeartbeat(worker.lastHeartbeatAt);
-    this.logger.info(
-      {
-        database: target.description,
-        concurrency: this.settings.WORKER_CONCURRENCY,
-        schedule: this.flags.schedule ? { sync: this.settings.SYNC_SCHEDULE, reconcile: this.settings.RECONCILE_SCHEDULE } : 'off',
-        // The heap cap in force (bin/heap-limit.js, or the user's --max-old-space-size).
-        heapMb: Math.round(getHeapStatistics().heap_size_limit / 2 ** 20),
-      },
-      'worker started',
-    );
+    // Before "worker started": a supervisor may signal as soon as it reads that line.
     const stop = (signal: string) => {
       this.logger.info({ signal }, 'stopping: finishing the jobs in progress');
       worker.stop().catch((error: unknown) => this.logger.error({ err: error }, 'stopping the worker failed'));
     };
     onShutdownSignal(stop);
+    this.logger.info(
+      {
+        database: target.description,
+        concurrency: this.settings.WORKER_CONCURRENCY,
+        schedule: this.flags.schedule ? { sync: this.settings.SYNC_SCHEDULE, reconcile: this.settings.RECONCILE_SCHEDULE } : 'off',
+        // The heap cap in force (bin/heap-limit.js, or the user's --max-old-space-size): the old space's
+        // cap as set, and V8's whole limit (old space plus young generation, whose size varies by Node version).
+        oldSpaceMb: oldSpaceCapMb(),
+        heapMb: Math.round(getHeapStatistics().heap_size_limit / 2 ** 20),
+      },
+      'worker started',
+    );
     await worker.promise;
     await worker.stop();
     this.logger.info('worker stopped');
   }
+}
+
+/** The --max-old-space-size in force (the last one given, NODE_OPTIONS first, then the command line), or null. */
+function oldSpaceCapMb(): number | null {
+  const flags = [...(process.env.NODE_OPTIONS ?? '').split(/\s+/), ...process.execArgv];
+  const values = flags.flatMap((f) => /^--max[-_]old[-_]space[-_]size=(\d+)$/.exec(f)?.[1] ?? []);
+  return values.length > 0 ? Number(values.at(-1)) : null;
 }

@@ -21,11 +21,14 @@ interface Result {
 
 /**
  * Runs a command with only PATH (this Node first, so npm, npx and the CLI run on the Node under test) and
- * HOME: none of the npm_config_* variables `npm test` sets (its local prefix would point npm at the
+ * HOME (and the machine's NODE_EXTRA_CA_CERTS): none of the npm_config_* variables `npm test` sets (its local prefix would point npm at the
  * checkout), no NODE_OPTIONS (no loader), no settings of the caller.
  */
 function run(command: string, args: string[], options: { cwd: string; env?: Record<string, string>; timeoutMs?: number }): Promise<Result> {
-  const env = { PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}`, HOME: process.env.HOME ?? options.cwd, ...options.env };
+  // The machine's extra CA certificates are kept: npm run by another Node than the machine's has no global
+  // npmrc (its prefix follows the Node binary), and a registry behind a private CA needs them.
+  const trust = Object.fromEntries(['NODE_EXTRA_CA_CERTS'].flatMap((name) => (process.env[name] ? [[name, process.env[name]!]] : [])));
+  const env = { PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}`, HOME: process.env.HOME ?? options.cwd, ...trust, ...options.env };
   return new Promise((resolve) => {
     execFile(command, args, { cwd: options.cwd, env, timeout: options.timeoutMs ?? 120_000, maxBuffer: 50 * 1024 * 1024 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
