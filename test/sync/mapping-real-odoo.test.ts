@@ -149,8 +149,8 @@ describe.each(SERIES)('the mapping against the records of a real Odoo %s', (seri
     expect(report.run.status, JSON.stringify(report.steps.filter((s) => s.status === 'failed'))).toBe('succeeded');
     // product.brand (OCA) is on none of the recorded servers: skipped, its table empty (checked below)
     for (const step of report.steps.filter((s) => s.entity !== 'heal_missing')) expect(step.status, step.entity).toBe(step.entity === 'dim_brands' ? 'skipped' : 'succeeded');
-    // Three records a model reference records outside the samples: those get inferred members and stay
-    // open in missing_data (Odoo "no longer has" them), and the referencing column keeps the recorded id.
+    // The samples (three records a model) point at records outside them: those become inferred members,
+    // open in missing_data (this Odoo does not have them), and the referencing column keeps the recorded id.
     const open = await harness.db.pool.oneFirst(sql.type(z.object({ n: z.number() }))`select count(*)::int as n from missing_data where resolved_at is null`);
     expect(open).toBeGreaterThan(0);
 
