@@ -39,6 +39,8 @@
  * transaction has committed (over HTTP, `POST /__sim/settled` answers then).
  * Values passed to create/write are raw: many2one as an id, many2many as an id list, datetimes as
  * 'YYYY-MM-DD HH:MM:SS' UTC.
+ * Option `recordedRecords: { model: [records as search_read returned them] }` serves exactly those records
+ * (at their ids) instead of the generated dataset (src/sim/recorded-records.ts).
  */
 import { Simulator, type SimulatorOptions } from './simulator.ts';
 

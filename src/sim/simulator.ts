@@ -8,6 +8,7 @@ import { ADMIN_UID, demoUid, dt, generateDataset } from './dataset/index.ts';
 import { FaultInjector, type FaultSpec } from './fault-injector.ts';
 import type { SimUser } from './orm.ts';
 import { OrmWrites } from './orm-writes.ts';
+import { loadRecordedRecords, type RecordedRecords } from './recorded-records.ts';
 import { emptyDb } from './served-models.ts';
 import { handleControl } from './server/control.ts';
 import { SimHttpServer } from './server/http.ts';
@@ -37,6 +38,8 @@ export interface SimulatorOptions {
   /** Is the module base_automation installed (default true)? Webhook delivery options (see webhooks.ts). */
   baseAutomation?: boolean;
   webhooks?: WebhookOptions;
+  /** Serve these records (as a real Odoo's search_read returned them) instead of generating the dataset (recorded-records.ts). */
+  recordedRecords?: RecordedRecords;
 }
 
 export interface Credentials {
@@ -67,7 +70,8 @@ export class Simulator extends SimDatabase {
     const version = opts.version ?? '17.0';
     const seed = opts.seed ?? 1;
     const data = emptyDb(version, seed, !!opts.withBrand);
-    generateDataset(data, { seed, scale: opts.scale ?? 1, withBrand: !!opts.withBrand, demoUid: demoUid(version) });
+    if (opts.recordedRecords) loadRecordedRecords(data, opts.recordedRecords);
+    else generateDataset(data, { seed, scale: opts.scale ?? 1, withBrand: !!opts.withBrand, demoUid: demoUid(version) });
     super(data);
     this.version = version;
     this.db = opts.db ?? 'odoo';

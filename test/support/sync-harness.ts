@@ -1,7 +1,10 @@
 /**
  * For the engine's tests: a simulator over HTTP, a fresh migrated database, a sync context, and the
  * check that every table equals what the simulator holds (computed from the simulator's own records,
- * not from what the sync read).
+ * not from what the sync read). That check maps the records with the specs' own code (`toRow`), so it
+ * proves the engine's guarantees (nothing lost or duplicated across crashes, restarts, concurrency,
+ * webhooks), not the mapping: test/sync/mapping-real-odoo.test.ts checks the mapping against recorded
+ * real-Odoo records and a hand-written mapping (test/support/documented-mapping.ts).
  */
 import { sql } from 'slonik';
 import { z } from 'zod';
@@ -82,7 +85,8 @@ export function cliEnv(harness: Pick<SyncHarness, 'db' | 'sim'>, extra: Record<s
 
 /**
  * The rows each table must hold: every record the simulator has (one plain search_read, archived records
- * and all companies included: no cursor, no batching, no engine), mapped with the entity's spec.
+ * and all companies included: no cursor, no batching, no engine), mapped with the entity's spec (so a
+ * wrong spec is wrong here too: this is the engine's yardstick, not the mapping's).
  */
 export async function expectedRows(sim: Simulator, odoo: OdooClient, entity: Entity): Promise<Array<Record<string, unknown>>> {
   const series = seriesOf(sim.info().version);
@@ -132,7 +136,7 @@ export interface TableDifference {
 }
 
 /**
- * Compares each table with the simulator, through PostgreSQL itself (the expected rows go through
+ * The engine check: compares each table with the simulator, through PostgreSQL itself (the expected rows go through
  * jsonb_populate_recordset, so types are compared as the table stores them). Only live, real rows
  * count: soft-deleted rows and inferred members that never healed are differences too.
  */
