@@ -63,7 +63,7 @@ export async function startWebhookReceiver(options: ReceiverOptions): Promise<We
   const { pool, settleMs } = options;
   const logger = options.logger.child({ component: 'webhooks' });
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  const models = options.models ?? webhookModels();
+  const models = options.models ?? new Set(webhookModels());
   const bucket = new TokenBucket((options.rate ?? DEFAULT_RATE).perSecond, (options.rate ?? DEFAULT_RATE).burst);
   const expected = digest(options.token);
   const stats = { accepted: 0, rejected: 0, lastAcceptedAt: null as string | null };
