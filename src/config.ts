@@ -120,6 +120,21 @@ export const settingsSchema = z.object({
   /** How long after a notification its records are read: Odoo posts before its transaction commits. */
   WEBHOOK_SETTLE: duration.default('2s'),
 
+  /**
+   * METRICS_HOST, WEBHOOK_HOST: the interface each listener of `odoo-etl worker` binds to: an IP address
+   * (127.0.0.1: this machine only; 0.0.0.0 or ::: every interface) or a host name. Unset: every interface.
+   */
+  ...((address) => ({ METRICS_HOST: address, WEBHOOK_HOST: address }))(
+    z
+      .string()
+      .trim()
+      .refine(
+        (v) => z.string().ip().safeParse(v).success || /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(v),
+        'must be an IP address (127.0.0.1, 0.0.0.0, ::) or a host name',
+      )
+      .optional(),
+  ),
+
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FILE: z.string().trim().min(1).optional(),
 });

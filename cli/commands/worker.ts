@@ -15,10 +15,11 @@ export default class Worker extends BaseCommand<typeof Worker> {
     'workers run, and missed ticks are caught up after downtime). Run as many as you like, on as many machines: the ' +
     'queue hands each job to one of them. SIGTERM or SIGINT stops taking jobs and lets the running ones finish; a ' +
     'worker killed outright loses nothing either: its jobs are retried by the others.\n\n' +
-    'With --metrics-port (or METRICS_PORT) it also serves, on every interface, Prometheus metrics at /metrics, ' +
-    '/healthz (the process is alive) and /readyz (the database answers and its schema is current; 503 otherwise).\n\n' +
+    'With --metrics-port (or METRICS_PORT) it also serves, on METRICS_HOST (every interface when unset), Prometheus ' +
+    'metrics at /metrics, /healthz (the process is alive) and /readyz (the database answers and its schema is current; ' +
+    '503 otherwise).\n\n' +
     'With --webhook-port (or WEBHOOK_PORT; Odoo 17+) it also accepts the POSTs of Odoo\'s webhook rules (see ' +
-    '`webhooks install`) on /webhook/<WEBHOOK_TOKEN>: each notified record is read again WEBHOOK_SETTLE after its ' +
+    '`webhooks install`) on /webhook/<WEBHOOK_TOKEN>, on WEBHOOK_HOST (every interface when unset): each notified record is read again WEBHOOK_SETTLE after its ' +
     'notification (Odoo posts before its transaction commits) and loaded within seconds, without moving the ' +
     'watermarks: the schedule still reads everything and catches any notification lost on the way.';
   static override examples = [
@@ -60,22 +61,27 @@ export default class Worker extends BaseCommand<typeof Worker> {
     const context = this.syncContext(pool, { odoo: metrics?.odoo, sync: metrics?.sync });
     if (metrics) {
       // Before the worker: a port already taken stops the command before it takes any job.
-      const server = await serveMetrics({ port: this.settings.METRICS_PORT!, registry: metrics.registry, readiness: metrics.readiness, logger: this.logger });
+      const server = await serveMetrics({ port: this.settings.METRICS_PORT!, host: this.settings.METRICS_HOST, registry: metrics.registry, readiness: metrics.readiness, logger: this.logger });
       this.onClose(() => server.close());
-      this.logger.info({ port: server.port }, `metrics on http://localhost:${server.port}/metrics (also /healthz, /readyz)`);
+      this.logger.info({ port: server.port, address: server.address }, `metrics on http://${urlHost(server.address)}:${server.port}/metrics (also /healthz, /readyz)`);
     }
 
     if (this.settings.WEBHOOK_PORT !== undefined) {
       // loadConfig refuses a WEBHOOK_PORT without WEBHOOK_TOKEN. The token is never logged: only the path's shape.
       const receiver = await startWebhookReceiver({
         port: this.settings.WEBHOOK_PORT,
+        host: this.settings.WEBHOOK_HOST,
         token: this.settings.WEBHOOK_TOKEN!,
         settleMs: this.settings.WEBHOOK_SETTLE,
         pool,
         logger: this.logger,
+        observer: metrics?.webhooks,
       });
       this.onClose(() => receiver.close());
-      this.logger.info({ port: receiver.port, settleMs: this.settings.WEBHOOK_SETTLE }, `webhooks on http://localhost:${receiver.port}/webhook/<WEBHOOK_TOKEN> (also /healthz)`);
+      this.logger.info(
+        { port: receiver.port, address: receiver.address, settleMs: this.settings.WEBHOOK_SETTLE },
+        `webhooks on http://${urlHost(receiver.address)}:${receiver.port}/webhook/<WEBHOOK_TOKEN> (also /healthz)`,
+      );
     }
 
     const worker = await startWorker({
@@ -112,6 +118,12 @@ export default class Worker extends BaseCommand<typeof Worker> {
     await worker.stop();
     this.logger.info('worker stopped');
   }
+}
+
+/** How a bound address reads in a URL: every interface as localhost, an IPv6 address in brackets. */
+function urlHost(address: string): string {
+  if (address === '::' || address === '0.0.0.0') return 'localhost';
+  return address.includes(':') ? `[${address}]` : address;
 }
 
 /** The --max-old-space-size in force (the last one given, NODE_OPTIONS first, then the command line), or null. */

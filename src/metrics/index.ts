@@ -8,6 +8,8 @@ import { createDatabasePool, DEFAULT_GUARDS } from '../db/pool.ts';
 import type { Logger } from '../log.ts';
 import type { OdooCallObserver } from '../odoo/index.ts';
 import type { SyncObserver } from '../sync/observer.ts';
+import { registerWebhookMetrics } from '../webhooks/metrics.ts';
+import type { ReceiverObserver } from '../webhooks/receiver.ts';
 import { registerDatabaseMetrics } from './database-metrics.ts';
 import { registerProcessMetrics } from './process-metrics.ts';
 import { checkReadiness, type Readiness } from './readiness.ts';
@@ -21,6 +23,8 @@ export interface Metrics {
   odoo: OdooCallObserver;
   /** For the sync context (records, step and run durations, reconciliation). */
   sync: SyncObserver;
+  /** For the webhook receiver (notifications accepted, rejected by reason). */
+  webhooks: ReceiverObserver;
   /** Where the heartbeat age comes from: the worker, once started. */
   watchHeartbeat(lastBeatAt: () => number | undefined): void;
   readiness(): Promise<Readiness>;
@@ -41,10 +45,12 @@ export async function createMetrics(options: MetricsOptions): Promise<Metrics> {
   // Its own small pool: a scrape must not queue behind the jobs holding the worker's connections.
   const pool = await createDatabasePool(options.databaseUrl, { maximumPoolSize: 2, guards: { ...DEFAULT_GUARDS, statementTimeoutMs: 10_000 } });
   registerDatabaseMetrics(registry, { pool, staleAfterMs: options.staleAfterMs, logger: options.logger });
+  const webhooks = registerWebhookMetrics(registry, { pool, logger: options.logger });
   return {
     registry,
     odoo: own.odoo,
     sync: own.sync,
+    webhooks,
     watchHeartbeat: own.watchHeartbeat,
     readiness: () => checkReadiness(options.databaseUrl),
     close: () => pool.end(),

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import { ConfigError } from '../config.ts';
 import type { Logger } from '../log.ts';
+import { requestPath } from '../request-path.ts';
 import type { Readiness } from './readiness.ts';
 
 export interface MetricsServerOptions {
@@ -22,13 +23,15 @@ export interface MetricsServerOptions {
 export interface MetricsServer {
   /** The port listened on (the chosen one when asked for 0). */
   port: number;
+  /** The address listened on ('::' or '0.0.0.0': every interface). */
+  address: string;
   close(): Promise<void>;
 }
 
 export async function serveMetrics(options: MetricsServerOptions): Promise<MetricsServer> {
   const { registry, logger } = options;
   const server = http.createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://metrics').pathname;
+    const path = requestPath(req.url);
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'only GET\n', { Allow: 'GET, HEAD' });
     if (path === '/metrics') {
       registry.metrics().then(
@@ -58,9 +61,10 @@ export async function serveMetrics(options: MetricsServerOptions): Promise<Metri
     );
     server.listen(options.port, options.host, () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
+  const { port, address } = server.address() as AddressInfo;
   return {
     port,
+    address,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

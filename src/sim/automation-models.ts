@@ -12,6 +12,10 @@
 //   ir.actions.server (action_server_id); from 17.0 it owns its actions through action_server_ids, the
 //   inverse of ir.actions.server.base_automation_id (addons/base_automation/models/ir_actions_server.py).
 //   Triggers on_create, on_write, on_create_or_write (17+ keeps on_create/on_write as legacy values).
+// - The name (recorded: test/fixtures/odoo/<v>/webhooks/automation-probe.json): 17.0 and 18.0 store
+//   "Send Webhook Notification" for an action of state 'webhook' whatever name was given, so several
+//   actions share it; 19.0 keeps the given name (its own label is the computed automated_name), unique or
+//   not. Actions get sequence 5, and unlinking a rule unlinks its actions, on all three.
 // - Access (addons/base_automation/security/ir.model.access.csv): every user may read base.automation,
 //   only base.group_system ("Administration/Settings") may create, write or unlink it; ir.actions.server
 //   likewise (base/security/ir.model.access.csv).
@@ -93,6 +97,14 @@ export function automationFields(version: OdooVersion): ModelFields {
     return { ...common, action_server_id: f('many2one', 'Server Actions', { relation: 'ir.actions.server', required: true }), state: f('selection', 'Action To Do', { required: true, selection: STATES_16 }), ...STAMPS };
   }
   return { ...common, action_server_ids: f('one2many', 'Actions', { relation: 'ir.actions.server' }), ...STAMPS };
+}
+
+/** The label Odoo 17.0/18.0 give every webhook action in place of its name. */
+export const WEBHOOK_ACTION_NAME = 'Send Webhook Notification';
+
+/** The name a server action is stored with, when its state is set: 17.0/18.0 replace a webhook action's. */
+export function storedActionName(version: OdooVersion, vals: Record<string, unknown>): { name?: string } {
+  return (version === '17.0' || version === '18.0') && vals.state === 'webhook' ? { name: WEBHOOK_ACTION_NAME } : {};
 }
 
 export const MODULE_FIELDS: ModelFields = {

@@ -5,7 +5,7 @@
 // a rule's actions (ir.actions.server.base_automation_id, ondelete='cascade'). Writes of data models go
 // through the simulator's own create/write, so they fire webhook rules; the answer then comes before the
 // simulated commit (Odoo answers after it) — tests wait with `settled()`.
-import { AUTOMATION_MODELS } from './automation-models.ts';
+import { AUTOMATION_MODELS, storedActionName } from './automation-models.ts';
 import { faults, OdooFault } from './faults.ts';
 import type { SimUser } from './orm.ts';
 import { pyRepr } from './pyrepr.ts';
@@ -38,8 +38,9 @@ export class OrmWrites {
     const missing = ids.filter((id) => !t.records.has(id));
     if (missing.length > 0 && method === 'write') throw faults.valueError(`Record does not exist or has been deleted.\n(Record: ${model}(${missing.join(', ')},), User: ${user.uid})`);
     if (method === 'write') {
-      const vals = this.clean(t, (a.vals as Record<string, unknown>) ?? {}, ids);
-      this.writer.write(model, ids, vals);
+      const raw = (a.vals as Record<string, unknown>) ?? {};
+      this.writeValues(t, ids, raw);
+      if (model === 'base.automation') for (const id of ids) this.actionCommands(id, raw.action_server_ids);
       return true;
     }
     const present = ids.filter((id) => t.records.has(id));
@@ -52,6 +53,12 @@ export class OrmWrites {
     return true;
   }
 
+  private writeValues(t: ModelTable, ids: number[], raw: Record<string, unknown>): void {
+    const vals = this.clean(t, raw, ids);
+    if (t.name === 'ir.actions.server' && vals.state !== undefined) Object.assign(vals, storedActionName(this.db.version, vals));
+    if (Object.keys(vals).length > 0) this.writer.write(t.name, ids, vals);
+  }
+
   private checkAccess(user: SimUser, model: string, method: 'create' | 'write' | 'unlink'): void {
     const desc = AUTOMATION_MODELS[model];
     if (user.admin || !desc) return;
@@ -61,14 +68,35 @@ export class OrmWrites {
   }
 
   private createOne(t: ModelTable, raw: Record<string, unknown>): number {
-    const inline = t.name === 'base.automation' ? this.inlineActions(raw.action_server_ids) : [];
     const vals = this.clean(t, raw, []);
-    if (t.name === 'ir.actions.server') vals.type ??= 'ir.actions.server';
-    if (t.name === 'ir.actions.server') vals.usage ??= vals.base_automation_id ? 'base_automation' : 'ir_actions_server';
+    if (t.name === 'ir.actions.server') {
+      vals.type ??= 'ir.actions.server';
+      vals.usage ??= vals.base_automation_id ? 'base_automation' : 'ir_actions_server';
+      vals.sequence ??= 5;
+      Object.assign(vals, storedActionName(this.db.version, vals));
+    }
     if (t.name === 'base.automation') vals.active ??= true;
     const id = this.writer.create(t.name, vals);
-    for (const child of inline) this.createOne(this.db.table('ir.actions.server')!, { model_id: vals.model_id, ...child, base_automation_id: id, usage: 'base_automation' });
+    if (t.name === 'base.automation') this.actionCommands(id, raw.action_server_ids, vals.model_id);
     return id;
+  }
+
+  /**
+   * A rule's action_server_ids commands: (0, 0, vals) creates an action of the rule, (1, id, vals) writes
+   * one, (2, id) and (3, id) delete it (the inverse base_automation_id is ondelete='cascade', so Odoo's
+   * One2many unlinks the record rather than clearing the link).
+   */
+  private actionCommands(ruleId: number, commands: unknown, modelId?: unknown): void {
+    if (!Array.isArray(commands)) return;
+    const actions = this.db.table('ir.actions.server')!;
+    const ruleModel = modelId ?? this.db.table('base.automation')!.records.get(ruleId)?.model_id;
+    for (const c of commands as unknown[]) {
+      if (!Array.isArray(c)) continue;
+      const [op, id, vals] = c as [number, number, Record<string, unknown> | undefined];
+      if (op === 0) this.createOne(actions, { model_id: ruleModel, ...vals, base_automation_id: ruleId, usage: 'base_automation' });
+      else if (op === 1 && actions.records.get(id)?.base_automation_id === ruleId) this.writeValues(actions, [id], vals ?? {});
+      else if ((op === 2 || op === 3) && actions.records.get(id)?.base_automation_id === ruleId) this.writer.unlink('ir.actions.server', [id]);
+    }
   }
 
   /** Field and selection checks, x2many commands to id lists, the related model_name of model_id. */
@@ -87,11 +115,6 @@ export class OrmWrites {
       out.model_name = irModel.model;
     }
     return out;
-  }
-
-  private inlineActions(v: unknown): Record<string, unknown>[] {
-    if (!Array.isArray(v)) return [];
-    return v.filter((c): c is [number, number, Record<string, unknown>] => Array.isArray(c) && c[0] === 0).map((c) => c[2]);
   }
 }
 

@@ -41,6 +41,7 @@ const INVERSES: Record<string, string> = {
   'stock.location.child_ids': 'location_id',
   'pos.session.order_ids': 'session_id',
   'res.company.user_ids': 'company_id',
+  'base.automation.action_server_ids': 'base_automation_id',
 };
 
 export class ModelTable {

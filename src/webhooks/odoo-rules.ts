@@ -1,10 +1,17 @@
-// The Odoo side of near-real-time sync: one base.automation rule (trigger on_create_or_write) with one
-// ir.actions.server of state 'webhook' per synced model, both named `odoo-etl: <model>`, created
+// The Odoo side of near-real-time sync: one base.automation rule (trigger on_create_or_write) named
+// `odoo-etl: <model>` per synced model, with one ir.actions.server of state 'webhook'; created
 // idempotently, listed and removed. Needs Odoo 17+ (16 has no webhook action), the module base_automation
 // and an API user in the Settings group (base.automation is theirs only).
-import { entities } from '../entities/index.ts';
+//
+// Rules are found by their name, actions only through their rule (ir.actions.server.base_automation_id,
+// the inverse of base.automation.action_server_ids), never by name: 17.0 and 18.0 store every webhook
+// action as "Send Webhook Notification" whatever name it was given, and 19.0 keeps the name but does not
+// make it unique (recorded: test/fixtures/odoo/<v>/webhooks/automation-probe.json).
 import { OdooAccessError, OdooError, type OdooClient, type RawRecord } from '../odoo/index.ts';
+import { webhookModels } from './sources.ts';
 import { maskWebhookUrl, scrubToken } from './webhook-url.ts';
+
+export { webhookModels };
 
 export const RULE_PREFIX = 'odoo-etl: ';
 export const ruleName = (model: string): string => `${RULE_PREFIX}${model}`;
@@ -21,16 +28,6 @@ export class WebhooksUnavailableError extends Error {
   get exitCode(): number {
     return this.reason === 'rights' ? 4 : 3;
   }
-}
-
-/**
- * The models whose changes a webhook can bring in: the sources of the incremental entities (snapshot
- * entities are re-read whole, derived ones read no records). The receiver accepts the same list.
- */
-export function webhookModels(): string[] {
-  const models = new Set<string>();
-  for (const e of entities) if (e.sync === 'incremental') for (const s of e.sources) if (!s.selectionOf) models.add(s.model);
-  return [...models].sort();
 }
 
 const RIGHTS = 'the Odoo API user lacks the rights to manage automation rules: it needs Settings / Administration (an admin user); Odoo said: ';
@@ -58,53 +55,81 @@ export interface RuleState {
   ruleId: number;
   active: boolean;
   trigger: string;
+  /** The rule's webhook actions, oldest first: one when all is well. */
+  actionIds: number[];
+  /** The first webhook action's (or null). */
   actionId: number | null;
-  /** The receiver URL with its token masked. */
+  /** The receiver URL of the first webhook action, its token masked ('' without one). */
   url: string;
 }
 
 interface Existing {
   rules: RawRecord[];
+  /** The webhook actions of those rules, found by their rule, oldest first. */
   actions: RawRecord[];
 }
 
 async function existing(odoo: OdooClient): Promise<Existing> {
-  const domain: [string, string, unknown][] = [['name', '=like', `${RULE_PREFIX}%`]];
-  const context = { active_test: false };
-  const [rules, actions] = await Promise.all([
-    odoo.searchRead('base.automation', { domain, fields: ['name', 'model_name', 'active', 'trigger'], order: 'id', context }),
-    odoo.searchRead('ir.actions.server', { domain: [...domain, ['usage', '=', 'base_automation']], fields: ['name', 'model_name', 'state', 'webhook_url', 'base_automation_id'], order: 'id' }),
-  ]);
+  const rules = await odoo.searchRead('base.automation', {
+    domain: [['name', '=like', `${RULE_PREFIX}%`]],
+    fields: ['name', 'model_name', 'active', 'trigger'],
+    order: 'id',
+    context: { active_test: false },
+  });
+  if (rules.length === 0) return { rules, actions: [] };
+  const actions = await odoo.searchRead('ir.actions.server', {
+    domain: [['base_automation_id', 'in', rules.map((r) => r.id)], ['state', '=', 'webhook']],
+    fields: ['webhook_url', 'base_automation_id'],
+    order: 'id',
+  });
   return { rules, actions };
 }
 
 const m2oId = (v: unknown): number | null => (Array.isArray(v) ? (v[0] as number) : typeof v === 'number' ? v : null);
+const actionsOf = (rule: RawRecord, actions: RawRecord[]): RawRecord[] => actions.filter((a) => m2oId(a.base_automation_id) === rule.id);
 
 function stateOf(rule: RawRecord, actions: RawRecord[]): RuleState {
-  const action = actions.find((a) => m2oId(a.base_automation_id) === rule.id && a.state === 'webhook');
+  const own = actionsOf(rule, actions);
   return {
     model: String(rule.model_name),
     ruleId: rule.id,
     active: rule.active === true,
     trigger: String(rule.trigger),
-    actionId: action?.id ?? null,
-    url: maskWebhookUrl(action?.webhook_url as string | undefined),
+    actionIds: own.map((a) => a.id),
+    actionId: own[0]?.id ?? null,
+    url: maskWebhookUrl(own[0]?.webhook_url as string | undefined),
   };
+}
+
+/** The synced models this Odoo has (ir.model): a model of a module not installed gets no rule. */
+async function servedModels(odoo: OdooClient, models: string[]): Promise<Map<string, number>> {
+  const irModels = await odoo.searchRead('ir.model', { domain: [['model', 'in', models]], fields: ['model'] });
+  return new Map(irModels.map((r) => [String(r.model), r.id]));
 }
 
 export interface WebhookStatus {
   version: string;
   rules: RuleState[];
-  /** Synced models without an active rule with a webhook action. */
+  /** Synced models this Odoo has without an active rule with a webhook action. */
   missingModels: string[];
+  /** Synced models this Odoo does not have (module not installed): no rule expected. */
+  notInOdoo: string[];
 }
 
 export async function webhookStatus(odoo: OdooClient, models = webhookModels()): Promise<WebhookStatus> {
   const { version } = await checkWebhookSupport(odoo);
-  const { rules, actions } = await guardRights(() => existing(odoo));
-  const states = rules.map((r) => stateOf(r, actions));
-  const covered = new Set(states.filter((s) => s.active && s.actionId !== null).map((s) => s.model));
-  return { version, rules: states, missingModels: models.filter((m) => !covered.has(m)) };
+  return guardRights(async () => {
+    const served = await servedModels(odoo, models);
+    const { rules, actions } = await existing(odoo);
+    const states = rules.map((r) => stateOf(r, actions));
+    const covered = new Set(states.filter((s) => s.active && s.actionId !== null).map((s) => s.model));
+    return {
+      version,
+      rules: states,
+      missingModels: models.filter((m) => served.has(m) && !covered.has(m)),
+      notInOdoo: models.filter((m) => !served.has(m)),
+    };
+  });
 }
 
 export interface InstallReport {
@@ -115,42 +140,62 @@ export interface InstallReport {
   unchanged: string[];
   /** Synced models this Odoo does not have (module not installed): no rule. */
   notInOdoo: string[];
+  /** Webhook actions removed because a rule had more than one (each would POST every change). */
+  removedActions: number;
 }
 
-/** Creates or updates the rule and webhook action of every model; running it twice changes nothing. */
+/**
+ * Gives every synced model Odoo has exactly one active `odoo-etl: <model>` rule with exactly one webhook
+ * action POSTing to `url`: creates what is missing, updates a changed URL in place, removes a second rule of
+ * a model and any extra webhook action of a rule. Running it twice changes nothing.
+ */
 export async function installWebhooks(odoo: OdooClient, url: string, models = webhookModels()): Promise<InstallReport> {
   const { version } = await checkWebhookSupport(odoo);
   return guardRights(async () => {
-    const irModels = await odoo.searchRead('ir.model', { domain: [['model', 'in', models]], fields: ['model'] });
-    const modelIds = new Map(irModels.map((r) => [String(r.model), r.id]));
+    const served = await servedModels(odoo, models);
     const { rules, actions } = await existing(odoo);
-    const report: InstallReport = { version, url: maskWebhookUrl(url), created: [], updated: [], unchanged: [], notInOdoo: [] };
+    const report: InstallReport = { version, url: maskWebhookUrl(url), created: [], updated: [], unchanged: [], notInOdoo: [], removedActions: 0 };
     for (const model of models) {
-      const modelId = modelIds.get(model);
+      const modelId = served.get(model);
       if (modelId === undefined) {
         report.notInOdoo.push(model);
         continue;
       }
-      let changed = false;
-      let rule = rules.find((r) => r.name === ruleName(model) && r.model_name === model);
+      // 17.0/18.0 replace the name with "Send Webhook Notification"; 19.0 keeps it.
+      const action = { name: ruleName(model), state: 'webhook', webhook_url: url, webhook_field_ids: [[6, 0, []]], model_id: modelId, usage: 'base_automation' };
+      const [rule, ...doubles] = rules.filter((r) => r.name === ruleName(model) && r.model_name === model);
       if (!rule) {
-        const id = await create(odoo, 'base.automation', { name: ruleName(model), model_id: modelId, trigger: 'on_create_or_write', active: true });
-        rule = { id, name: ruleName(model), model_name: model, active: true, trigger: 'on_create_or_write' };
+        // The rule and its action in one call, as Odoo's own form saves them.
+        await create(odoo, 'base.automation', { name: ruleName(model), model_id: modelId, trigger: 'on_create_or_write', active: true, action_server_ids: [[0, 0, action]] });
         report.created.push(model);
-      } else if (rule.active !== true || rule.trigger !== 'on_create_or_write') {
+        continue;
+      }
+      let changed = false;
+      if (doubles.length > 0) {
+        await unlink(odoo, 'base.automation', doubles.map((r) => r.id)); // their actions go with them
+        report.removedActions += doubles.reduce((n, r) => n + actionsOf(r, actions).length, 0);
+        changed = true;
+      }
+      if (rule.active !== true || rule.trigger !== 'on_create_or_write') {
         await write(odoo, 'base.automation', rule.id, { active: true, trigger: 'on_create_or_write' });
         changed = true;
       }
-      const action = actions.find((a) => m2oId(a.base_automation_id) === rule.id);
-      const actionValues = { state: 'webhook', webhook_url: url, webhook_field_ids: [[6, 0, []]] };
-      if (!action) {
-        await create(odoo, 'ir.actions.server', { name: ruleName(model), model_id: modelId, usage: 'base_automation', base_automation_id: rule.id, ...actionValues });
-        if (!report.created.includes(model)) changed = true;
-      } else if (action.webhook_url !== url || action.state !== 'webhook') {
-        await write(odoo, 'ir.actions.server', action.id, actionValues);
+      const own = actionsOf(rule, actions);
+      // Keep the action already posting to `url` if there is one, else the oldest.
+      const keep = own.find((a) => a.webhook_url === url) ?? own[0];
+      if (!keep) {
+        await write(odoo, 'base.automation', rule.id, { action_server_ids: [[0, 0, action]] });
+        changed = true;
+      } else if (keep.webhook_url !== url) {
+        await write(odoo, 'ir.actions.server', keep.id, { webhook_url: url });
         changed = true;
       }
-      if (report.created.includes(model)) continue;
+      const extra = own.filter((a) => a !== keep).map((a) => a.id);
+      if (extra.length > 0) {
+        await unlink(odoo, 'ir.actions.server', extra);
+        report.removedActions += extra.length;
+        changed = true;
+      }
       (changed ? report.updated : report.unchanged).push(model);
     }
     return report;
@@ -161,16 +206,19 @@ export interface UninstallReport {
   removed: string[];
 }
 
-/** Removes every `odoo-etl: …` rule and its webhook action. */
+/** Removes every `odoo-etl: …` rule and its actions. */
 export async function uninstallWebhooks(odoo: OdooClient): Promise<UninstallReport> {
   await checkWebhookSupport(odoo);
   return guardRights(async () => {
-    const { rules, actions } = await existing(odoo);
-    // The actions first: Odoo cascades them with their rule, but a stray action (rule deleted by hand) stays.
-    if (actions.length > 0) await odoo.call({ model: 'ir.actions.server', method: 'unlink', ids: actions.map((a) => a.id), kwargs: {} });
-    if (rules.length > 0) await odoo.call({ model: 'base.automation', method: 'unlink', ids: rules.map((r) => r.id), kwargs: {} });
+    const { rules } = await existing(odoo);
+    // Odoo unlinks a rule's actions with it (base_automation_id is ondelete='cascade').
+    if (rules.length > 0) await unlink(odoo, 'base.automation', rules.map((r) => r.id));
     return { removed: rules.map((r) => String(r.model_name)).sort() };
   });
+}
+
+async function unlink(odoo: OdooClient, model: string, ids: number[]): Promise<void> {
+  await odoo.call({ model, method: 'unlink', ids, kwargs: {} });
 }
 
 async function create(odoo: OdooClient, model: string, values: Record<string, unknown>): Promise<number> {

@@ -17,9 +17,15 @@ export function sourcesOfModel(model: string): ModelSource[] {
   );
 }
 
-/** Every model a notification may name (the models `webhooks install` puts rules on). */
-export function webhookModels(): ReadonlySet<string> {
-  return new Set(entities.flatMap((entity) => entity.sources.filter((s) => !s.selectionOf).map((s) => s.model)));
+/**
+ * The models whose changes a webhook can bring in, each with an `odoo-etl: <model>` rule once `webhooks
+ * install` ran: the sources of the incremental entities (snapshot entities are re-read whole, derived ones
+ * read no records). The receiver accepts notifications of these models only.
+ */
+export function webhookModels(): string[] {
+  const models = new Set<string>();
+  for (const e of entities) if (e.sync === 'incremental') for (const s of e.sources) if (!s.selectionOf) models.add(s.model);
+  return [...models].sort();
 }
 
 /** The models an entity's webhook freshness is made of. */

@@ -26,6 +26,16 @@ export function validateWebhookUrl(raw: string): string {
   return raw;
 }
 
+/**
+ * Refuses a URL whose token is not the receiver's WEBHOOK_TOKEN (when set here): the worker would answer
+ * 404 to every notification. Neither token is shown.
+ */
+export function checkWebhookToken(url: string, expected: string | undefined): void {
+  if (expected !== undefined && tokenOf(url) !== expected) {
+    throw new WebhookUrlError('the token after /webhook/ in --url is not WEBHOOK_TOKEN: the receiver would answer 404 to every notification (give --url https://<host>/webhook/$WEBHOOK_TOKEN, or unset WEBHOOK_TOKEN here)');
+  }
+}
+
 /** The token of a receiver URL (what follows /webhook/), or undefined. */
 export function tokenOf(url: string): string | undefined {
   const m = /\/webhook\/([^/?#]+)/.exec(url);

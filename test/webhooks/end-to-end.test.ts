@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/log.ts';
 import { getStatus } from '../../src/ops/status.ts';
-import type { Simulator } from '../../src/sim/index.ts';
+import { installWebhooks } from '../../src/webhooks/odoo-rules.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../../src/webhooks/receiver.ts';
 import { startWorker, type WorkerHandle } from '../../src/worker/runner.ts';
 import { compareWithSimulator, startHarness, tableChecksums, type SyncHarness } from '../support/sync-harness.ts';
@@ -18,14 +18,6 @@ import { compareWithSimulator, startHarness, tableChecksums, type SyncHarness } 
 const TOKEN = 'e2e-webhook-token-'.padEnd(48, '7');
 const SETTLE_MS = 300;
 const TABLES = ['dim_customers', 'dim_products'];
-
-/** The rules `webhooks install` creates (`odoo-etl: <model>`, on create and write, no fields), through the simulator's TS API. */
-function installRules(sim: Simulator, url: string, models: string[]): void {
-  for (const model of models) {
-    const rule = sim.create('base.automation', { name: `odoo-etl: ${model}`, model_name: model, trigger: 'on_create_or_write' });
-    sim.create('ir.actions.server', { name: `odoo-etl: ${model}`, model_name: model, state: 'webhook', webhook_url: url, webhook_field_ids: [], base_automation_id: rule });
-  }
-}
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -53,7 +45,9 @@ describe('webhooks end to end (simulator 17.0 → receiver → worker → wareho
     expect((await harness.sync({ full: true })).run.status).toBe('succeeded');
     receiver = await startWebhookReceiver({ port: 0, host: '127.0.0.1', token: TOKEN, settleMs: SETTLE_MS, pool: harness.db.pool, logger: silentLogger });
     worker = await startWorker({ connectionString: harness.db.url, context: harness.ctx, concurrency: 2, pollIntervalMs: 100 });
-    installRules(harness.sim, `http://127.0.0.1:${receiver.port}/webhook/${TOKEN}`, ['res.partner', 'product.template']);
+    // What `webhooks install` does, through the Odoo API of the simulator.
+    const installed = await installWebhooks(harness.odoo, `http://127.0.0.1:${receiver.port}/webhook/${TOKEN}`, ['res.partner', 'product.template']);
+    expect(installed.created).toEqual(['res.partner', 'product.template']);
     return harness;
   }
 
@@ -104,8 +98,9 @@ describe('webhooks end to end (simulator 17.0 → receiver → worker → wareho
     const old = await customerName(h, partner.id);
     h.sim.write('res.partner', [partner.id], { name: 'Never Notified' });
     await quiet(h);
-    await new Promise((resolve) => setTimeout(resolve, 3 * SETTLE_MS));
+    // Dropped before sending: the receiver got nothing, so nothing can still be on its way.
     expect(h.sim.webhookDeliveries().map((d) => d.outcome)).toEqual(['lost']);
+    expect(await (await fetch(`http://127.0.0.1:${receiver!.port}/healthz`)).json()).toMatchObject({ accepted: 0, rejected: 0 });
     expect(await customerName(h, partner.id)).toBe(old);
 
     expect((await h.sync()).run.status).toBe('succeeded');

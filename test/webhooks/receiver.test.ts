@@ -55,7 +55,7 @@ describe('webhook receiver', () => {
     expect(await queued()).toEqual({ jobs: [], pending: [] });
   });
 
-  it('answers 413 over the body limit, 400 to malformed JSON or a body that is no notification, 422 to a model no entity reads', async () => {
+  it('answers 413 over the body limit, 400 to malformed JSON or a body that is no notification, 422 to a model no rule covers', async () => {
     const big = JSON.stringify({ _model: 'res.partner', _id: 1, padding: 'x'.repeat(2000) });
     expect((await post(big)).status).toBe(413);
     // Without a Content-Length (chunked): the limit is counted as the body arrives.
@@ -68,7 +68,7 @@ describe('webhook receiver', () => {
     }
     const unknown = await post(notification('account.move', 7));
     expect(unknown.status).toBe(422);
-    expect(await unknown.json()).toEqual({ error: 'model account.move is not read by any entity' });
+    expect(await unknown.json()).toEqual({ error: 'no odoo-etl webhook rule covers model account.move' });
     expect((await fetch(`${base}/webhook/${TOKEN}`)).status).toBe(405);
     expect(await queued()).toEqual({ jobs: [], pending: [] });
   });

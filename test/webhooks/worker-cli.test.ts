@@ -7,24 +7,35 @@ import path from 'node:path';
 import { sql } from 'slonik';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { parsePrometheusText, sampleOf } from '../support/prometheus.ts';
 import { cliEnv, startHarness, type SyncHarness } from '../support/sync-harness.ts';
 
 const bin = path.resolve(import.meta.dirname, '../../bin/odoo-etl.js');
 const TOKEN = 'Zq3'.repeat(12);
 
-/** The port the worker says it receives webhooks on (its JSON log line), and everything it wrote so far. */
-function webhookPort(child: ChildProcess, output: { text: string }): Promise<number> {
-  return new Promise((resolve, reject) => {
-    child.stderr!.on('data', (chunk: Buffer) => {
-      output.text += chunk.toString('utf8');
-      for (const line of output.text.split('\n')) {
-        const port = /"port":(\d+)/.exec(line)?.[1];
-        if (port && line.includes('/webhook/')) resolve(Number(port));
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`worker exited (${code}) before receiving webhooks:\n${output.text}`)));
-  });
+/** Collects the worker's stderr (its JSON log lines) as it comes. */
+function collect(child: ChildProcess): { text: string; lines: () => Record<string, unknown>[] } {
+  const output = {
+    text: '',
+    lines: () => output.text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
+  child.stderr!.on('data', (chunk: Buffer) => (output.text += chunk.toString('utf8')));
+  return output;
 }
+
+/** The first log line `match` accepts, waiting for it up to a deadline (or failing when the worker exits). */
+async function logLine(child: ChildProcess, output: ReturnType<typeof collect>, match: (line: Record<string, unknown>) => boolean, timeoutMs = 60_000): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const line = output.lines().find(match);
+    if (line) return line;
+    if (child.exitCode !== null) throw new Error(`worker exited (${child.exitCode}):\n${output.text}`);
+    if (Date.now() > deadline) throw new Error(`no such log line within ${timeoutMs} ms:\n${output.text}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const message = (text: string) => (line: Record<string, unknown>) => typeof line.msg === 'string' && line.msg.includes(text);
 
 describe('odoo-etl worker --webhook-port', () => {
   let harness: SyncHarness | undefined;
@@ -51,30 +62,32 @@ describe('odoo-etl worker --webhook-port', () => {
     expect(short.stderr).not.toContain('short-secret-1');
   });
 
-  it('receives a notification and loads the record, never printing the token', async () => {
+  it('receives a notification on WEBHOOK_HOST and loads the record, counts it on the metrics port at METRICS_HOST, never printing the token', async () => {
     harness = await startHarness({ sim: { version: '17.0', scale: 1, seed: 4 } });
     const { sim, db } = harness;
     expect((await harness.sync({ full: true })).run.status).toBe('succeeded');
-    const env = cliEnv(harness, { LOG_LEVEL: 'debug', WEBHOOK_TOKEN: TOKEN, WEBHOOK_SETTLE: '100ms' });
-    worker = spawn(process.execPath, [bin, 'worker', '--no-schedule', '--webhook-port', '0'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    const output = { text: '' };
-    const port = await webhookPort(worker, output);
+    const env = cliEnv(harness, { LOG_LEVEL: 'debug', WEBHOOK_TOKEN: TOKEN, WEBHOOK_SETTLE: '100ms', WEBHOOK_HOST: '127.0.0.1', METRICS_HOST: '127.0.0.1' });
+    worker = spawn(process.execPath, [bin, 'worker', '--no-schedule', '--webhook-port', '0', '--metrics-port', '0'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const output = collect(worker);
+    const webhooks = await logLine(worker, output, message('/webhook/<WEBHOOK_TOKEN>'));
+    const metrics = await logLine(worker, output, message('/metrics'));
+    // Bound where asked, not on every interface.
+    expect([webhooks.address, metrics.address]).toEqual(['127.0.0.1', '127.0.0.1']);
+    expect(webhooks.msg).toBe(`webhooks on http://127.0.0.1:${webhooks.port}/webhook/<WEBHOOK_TOKEN> (also /healthz)`);
 
     const partner = sim.records('res.partner').find((p) => p.customer_rank)!;
     sim.write('res.partner', [partner.id], { name: 'Via The Worker' });
     const post = (token: string) =>
-      fetch(`http://127.0.0.1:${port}/webhook/${token}`, { method: 'POST', body: JSON.stringify({ _model: 'res.partner', _id: partner.id }) });
+      fetch(`http://127.0.0.1:${webhooks.port as number}/webhook/${token}`, { method: 'POST', body: JSON.stringify({ _model: 'res.partner', _id: partner.id }) });
     expect((await post('wrong'.repeat(8))).status).toBe(404);
     expect((await post(TOKEN)).status).toBe(202);
-    const deadline = Date.now() + 30_000;
-    let name: string | null = null;
-    while (Date.now() < deadline && name !== 'Via The Worker') {
-      name = await db.pool.oneFirst(sql.type(z.object({ name: z.string().nullable() }))`select name from dim_customers where odoo_id = ${partner.id}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect(name).toBe('Via The Worker');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(output.text).toContain('webhook: res.partner: 1 of 1 notified records applied');
+    // The job's summary line comes once the record is in the warehouse.
+    await logLine(worker, output, message('webhook: res.partner: 1 of 1 notified records applied'));
+    expect(await db.pool.oneFirst(sql.type(z.object({ name: z.string().nullable() }))`select name from dim_customers where odoo_id = ${partner.id}`)).toBe('Via The Worker');
+
+    const samples = parsePrometheusText(await (await fetch(`http://127.0.0.1:${metrics.port as number}/metrics`)).text());
+    expect(sampleOf(samples, 'odoo_etl_webhook_notifications_accepted_total', { model: 'res.partner' })).toBe(1);
+    expect(sampleOf(samples, 'odoo_etl_webhook_notifications_rejected_total', { reason: 'not-found' })).toBe(1);
     expect(output.text).not.toContain(TOKEN);
   });
 });
