@@ -16,7 +16,7 @@ import type { EntityPlan, Part } from './plan.ts';
 import { observeSettled, settleStep, type SettledStep } from './settle.ts';
 import type { Mode } from './source-mode.ts';
 import { StepClosed } from './state.ts';
-import { claimCursor, finishFullPass, LostRace, storeCursor, type Watermark } from './watermark.ts';
+import { claimCursor, finishFullPass, LostRace, storeCursor, type CursorRow } from './watermark.ts';
 
 export interface StepCommit {
   runId: number;
@@ -25,7 +25,7 @@ export interface StepCommit {
   part: Part;
   mode: Mode;
   /** The part's cursor row as this step read it (its version is the compare-and-set). */
-  watermark: Watermark;
+  cursorRow: CursorRow;
   rows: Array<Record<string, unknown>>;
   read: number;
   calls: number;
@@ -61,7 +61,7 @@ export async function commitStep(pool: DatabasePool, c: StepCommit): Promise<Com
   }, null);
   try {
     return await pool.transaction(async (tx): Promise<Committed> => {
-      await claimCursor(tx, table, c.part.key, c.watermark.version);
+      await claimCursor(tx, table, c.part.key, c.cursorRow.version);
       const counts = await upsertRows(tx, table, c.rows);
       let deleted = 0;
       if (c.snapshotKeys) {

@@ -9,7 +9,7 @@ import { commitStep, observeCommitted, type StepCommit } from './commit.ts';
 
 export async function loadDerived(
   ctx: SyncContext,
-  base: Pick<StepCommit, 'runId' | 'entity' | 'plan' | 'part' | 'mode' | 'watermark'>,
+  base: Pick<StepCommit, 'runId' | 'entity' | 'plan' | 'part' | 'mode' | 'cursorRow'>,
   source: SourceSpec,
   model: string,
   log: SyncContext['logger'],

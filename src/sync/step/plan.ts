@@ -17,7 +17,7 @@ import { hasStockCheck } from '../stock-check.ts';
 import { observeSettled, settleStep } from './settle.ts';
 import { MODES, sourceMode } from './source-mode.ts';
 import { StepClosed } from './state.ts';
-import { nextWatermark } from './watermark.ts';
+import { watermarkForReadAt } from './watermark.ts';
 
 /** What the first step resolves against the server and every later step of the run reuses. */
 const entityPlanSchema = z.object({
@@ -148,7 +148,7 @@ async function planSourceParts(
   ]);
   let calls = newest !== undefined ? 2 : 1;
   const fullHigh = newest ?? null;
-  const next = pass ? nextWatermark(ctx.odoo.clock, planSent, ctx.settings.LOOKBACK, fullHigh) : undefined;
+  const next = pass ? watermarkForReadAt(ctx.odoo.clock, planSent, ctx.settings.LOOKBACK, fullHigh) : undefined;
   const ranges = mode === 'full' ? await idRanges(ctx, source.model, domain, count, context) : [];
   calls += ranges.length > 0 ? 2 : 0;
   const parts: Part[] = ranges.length === 0 ? [{ key, source: key }] : ranges.map((range, i) => ({ key: `${key}#${i + 1}`, source: key, range }));

@@ -17,7 +17,7 @@ import { readForCompanies } from './companies.ts';
 import { loadDerived } from './derived.ts';
 import type { EntityPlan, Part } from './plan.ts';
 import { openSnapshotRead, type SnapshotFinish } from './snapshot.ts';
-import { incrementalStart, nextWatermark, readIncrementalCursor, readWatermark, type IncrementalCursor } from './watermark.ts';
+import { incrementalStart, watermarkForReadAt, readIncrementalCursor, readCursorRow, type IncrementalCursor } from './watermark.ts';
 
 /** When a job stops taking batches and hands the part over to a continuation job (the task's policy). */
 export interface HandOver {
@@ -50,11 +50,12 @@ export async function readPart(
   const current = plan.sources.find((s) => s.source === part.source)!;
   const sourceSpec = entity.sources.find((s) => (s.source ?? '') === current.source)!;
   const session = await ctx.session();
-  const watermark = await readWatermark(ctx.pool, entity.table, part.key);
-  const fresh = watermark.cursor_run_id !== runId;
+  // The part's cursor row as this job found it; `expectedRow` below is the row as this job's last commit left it.
+  const startRow = await readCursorRow(ctx.pool, entity.table, part.key);
+  const fresh = startRow.cursor_run_id !== runId;
   const base = { runId, entity, plan, part, mode: current.mode };
 
-  if (current.mode === 'derived') return loadDerived(ctx, { ...base, watermark }, sourceSpec, current.plan.model, log);
+  if (current.mode === 'derived') return loadDerived(ctx, { ...base, cursorRow: startRow }, sourceSpec, current.plan.model, log);
 
   const fieldsGet = await ctx.fieldsGet(current.plan.model);
   if (!fieldsGet) throw new MissingModelError(entity.table, current.plan.model, plan.series as never);
@@ -62,16 +63,17 @@ export async function readPart(
   const model = current.plan.model;
   // A snapshot decides what it reads (fact_stock: only what changed, stock-check.ts) and what its last batch keeps.
   const snapshot = current.mode === 'snapshot'
-    ? await openSnapshotRead(ctx, session, { runId, entity, source: sourceSpec, model, part, watermark, fresh }, log)
+    ? await openSnapshotRead(ctx, session, { runId, entity, source: sourceSpec, model, part, cursorRow: startRow, fresh }, log)
     : undefined;
   const domain = snapshot?.domain ?? ((sourceSpec.domain ?? []) as Domain);
   const options = { domain, fields: current.plan.fields, batchSize: ctx.settings.BATCH_SIZE, context: session.context };
 
   const size = new AdaptiveBatchSize(ctx.settings.BATCH_SIZE, ctx.settings.BATCH_TARGET ?? 3000);
 
-  // An incremental read fixes its watermark with its first batch (watermark.ts); later jobs find it in the cursor.
-  const storedIncremental = current.mode === 'incremental' && !fresh ? readIncrementalCursor(watermark.cursor) : undefined;
-  let incrementalWatermark: string | null | undefined = storedIncremental?.nextWatermark;
+  // The watermark this incremental read stores when it finishes: fixed with its first batch (watermark.ts);
+  // later jobs of the part find it in the cursor.
+  const storedIncremental = current.mode === 'incremental' && !fresh ? readIncrementalCursor(startRow.cursor) : undefined;
+  let watermarkToStore: string | null | undefined = storedIncremental?.nextWatermark;
 
   /** One read after `position`, as large as the server's recent answer times allow. */
   const readBatch = async (position: unknown): Promise<Batch> => {
@@ -84,8 +86,8 @@ export async function readPart(
         : await nextById(ctx.odoo, model, Number(position ?? 0), { ...options, batchSize, beforeId: part.range?.[1] });
     const ms = Date.now() - asked;
     size.observe(batchSize, ms);
-    if (current.mode === 'incremental' && incrementalWatermark === undefined) {
-      incrementalWatermark = nextWatermark(ctx.odoo.clock, sent, ctx.settings.LOOKBACK) ?? null;
+    if (current.mode === 'incremental' && watermarkToStore === undefined) {
+      watermarkToStore = watermarkForReadAt(ctx.odoo.clock, sent, ctx.settings.LOOKBACK) ?? null;
     }
     const { byCompany, calls } = await readForCompanies(ctx, session, sourceSpec, current.plan, r.records);
     return { ...r, byCompany, calls: (snapshot?.empty ? 0 : 1) + calls, ms };
@@ -97,9 +99,9 @@ export async function readPart(
   // last committed cursor: nothing is lost or loaded twice.
   const started = Date.now();
   const initial = current.mode === 'incremental'
-    ? fresh ? incrementalStart(watermark, ctx.settings.LOOKBACK) : storedIncremental!.walk
-    : snapshot ? snapshot.start : fresh ? (part.range?.[0] ?? 0) : watermark.cursor;
-  let held = watermark;
+    ? fresh ? incrementalStart(startRow, ctx.settings.LOOKBACK) : storedIncremental!.walk
+    : snapshot ? snapshot.start : fresh ? (part.range?.[0] ?? 0) : startRow.cursor;
+  let expectedRow = startRow; // what the next commit's compare-and-set expects
   let pending = readBatch(initial);
   for (;;) {
     const batch = await pending;
@@ -112,7 +114,7 @@ export async function readPart(
     const rows = batch.byCompany
       ? batch.byCompany.flatMap(({ company, records }) => records.map((record) => toRow(entity, sourceSpec, current.plan, decode(record), company)))
       : batch.records.map((record) => toRow(entity, sourceSpec, current.plan, decode(record)));
-    let calls = batch.calls + (snapshot && held === watermark ? snapshot.planCalls : 0);
+    let calls = batch.calls + (snapshot && expectedRow === startRow ? snapshot.planCalls : 0);
     let finish: SnapshotFinish | undefined;
     if (batch.done && snapshot) {
       finish = await snapshot.finish();
@@ -120,10 +122,10 @@ export async function readPart(
     }
     const loading = Date.now();
     const cursor: unknown = current.mode === 'incremental'
-      ? ({ walk: (batch.cursor as WriteDateStepCursor | undefined) ?? null, nextWatermark: incrementalWatermark ?? null } satisfies IncrementalCursor)
+      ? ({ walk: (batch.cursor as WriteDateStepCursor | undefined) ?? null, nextWatermark: watermarkToStore ?? null } satisfies IncrementalCursor)
       : snapshot ? snapshot.cursor(batch.cursor) : batch.cursor ?? null;
     const committed = await commitStep(ctx.pool, {
-      ...base, watermark: held, rows, read: batch.records.length, calls, done: batch.done, cursor,
+      ...base, cursorRow: expectedRow, rows, read: batch.records.length, calls, done: batch.done, cursor,
       snapshotKeys: finish?.keys, afterLoad: finish?.afterLoad, continueAfter: last, lookbackMs: ctx.settings.LOOKBACK,
     });
     observeCommitted(ctx, entity.table, part.source, batch.records.length, committed);
@@ -133,7 +135,7 @@ export async function readPart(
     }
     if (!committed || last || !prefetched) return;
     // What the commit just stored: the next batch's compare-and-set expects it.
-    held = { ...held, version: held.version + 1, cursor_run_id: runId, cursor };
+    expectedRow = { ...expectedRow, version: expectedRow.version + 1, cursor_run_id: runId, cursor };
     pending = prefetched;
   }
 }

@@ -14,7 +14,7 @@ import type { Domain } from '../../odoo/index.ts';
 import type { OdooSession, SyncContext } from '../context.ts';
 import { finishStockRead, hasStockCheck, planStockRead, readStockCursor, stockCursor, stockDeltaKeys, stockDomain } from '../stock-check.ts';
 import type { Part } from './plan.ts';
-import type { Watermark } from './watermark.ts';
+import type { CursorRow } from './watermark.ts';
 
 /** What the last batch of a snapshot part commits besides its rows. */
 export interface SnapshotFinish {
@@ -46,7 +46,7 @@ export interface SnapshotPart {
   source: SourceSpec;
   model: string;
   part: Part;
-  watermark: Watermark;
+  cursorRow: CursorRow;
   /** The job starts the part this run (its cursor is from an earlier run). */
   fresh: boolean;
 }
@@ -56,18 +56,18 @@ export async function openSnapshotRead(ctx: SyncContext, session: OdooSession, s
   const whole = (): Promise<SnapshotFinish> => snapshotKeys(ctx, session, s.entity, s.source, s.model, base);
   // A cursor stored before the stock check (a bare id position) resumes as a plain snapshot.
   const stock = !hasStockCheck(s.entity) ? undefined
-    : s.fresh ? await planStockRead(ctx, session, s.runId, s.entity, s.model, base, s.watermark.resume_at)
-    : readStockCursor(s.watermark.cursor).plan;
+    : s.fresh ? await planStockRead(ctx, session, s.runId, s.entity, s.model, base, s.cursorRow.resume_at)
+    : readStockCursor(s.cursorRow.cursor).plan;
   if (!stock) {
     return {
-      domain: base, start: s.fresh ? (s.part.range?.[0] ?? 0) : s.watermark.cursor, empty: false, planCalls: 0,
+      domain: base, start: s.fresh ? (s.part.range?.[0] ?? 0) : s.cursorRow.cursor, empty: false, planCalls: 0,
       cursor: (at) => at ?? null, finish: whole,
     };
   }
   if (stock.reason && s.fresh) log.info({ reason: stock.reason }, `${s.entity.table}: full snapshot`);
   return {
     domain: stockDomain(stock, base),
-    start: s.fresh ? (s.part.range?.[0] ?? 0) : readStockCursor(s.watermark.cursor).at,
+    start: s.fresh ? (s.part.range?.[0] ?? 0) : readStockCursor(s.cursorRow.cursor).at,
     empty: stock.empty === true,
     planCalls: s.fresh ? stock.calls : 0,
     cursor: (at) => stockCursor(at, stock),
