@@ -12,7 +12,7 @@
 import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import { stepJobs, type StepJob } from '../db/graphile-worker-internals.ts';
-import { formatDuration } from '../ops/format.ts';
+import { formatDuration } from '../duration.ts';
 import { endRun, removeWaitingJobs } from '../sync/end-run.ts';
 
 export const HOUSEKEEPING_PREFIX = 'settled by worker housekeeping: ';
