@@ -21,7 +21,8 @@ export const MIGRATIONS_FOLDER = packagePath('migrations');
 
 /**
  * The SQL function files, in the order they are applied (later files may call earlier ones). Paths are
- * relative to the migrations folder, as graphile-migrate reads them; `.gmrc` lists the same files.
+ * relative to the migrations folder, as graphile-migrate reads them; `.gmrc` lists the same files
+ * (test/foundation/sql-function-files.test.ts fails when they differ).
  */
 export const SQL_FUNCTION_FILES = ['upsert.sql', 'reconcile.sql', 'run_engine.sql', 'retention.sql', 'webhooks.sql'].map((file) => `../sql/functions/${file}`);
 

@@ -4,16 +4,12 @@
  * by the process that did the work, so that several workers add up to the truth.
  */
 import type { SettledStep } from './step/settle.ts';
+import type { LoadCounters } from './step-counters.ts';
 
-export interface BatchCommitted {
+export interface BatchCommitted extends LoadCounters {
   entity: string;
   /** The Odoo source ('' for an entity with one source). */
   source: string;
-  read: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  deleted: number;
 }
 
 export interface SyncObserver {

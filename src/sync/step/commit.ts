@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { Entity } from '../../entities/types.ts';
 import type { SyncContext } from '../context.ts';
 import { upsertRows, type LoadCounts } from '../load.ts';
-import { stepCountersSchema, type StepCounters } from '../run-report.ts';
+import { addToCounters, counterColumns, stepCountersSchema, type StepCounters } from '../step-counters.ts';
 import type { EntityPlan, Part } from './plan.ts';
 import { observeSettled, settleStep, type SettledStep } from './settle.ts';
 import type { Mode } from './source-mode.ts';
@@ -75,14 +75,12 @@ export async function commitStep(pool: DatabasePool, c: StepCommit): Promise<Com
       });
       const totals = await tx.maybeOne(sql.type(entityTotalsSchema)`
         update etl.run_entity
-           set read = read + ${c.read}, inserted = inserted + ${counts.inserted}, updated = updated + ${counts.updated},
-               unchanged = unchanged + ${counts.unchanged}, deleted = deleted + ${deleted}, batches = batches + 1,
-               calls = calls + ${c.calls}, status = 'running', started_at = coalesce(started_at, now()),
+           set ${addToCounters({ read: c.read, inserted: counts.inserted, updated: counts.updated, unchanged: counts.unchanged, deleted, batches: 1, calls: c.calls })}, status = 'running', started_at = coalesce(started_at, now()),
                sources_done = case when ${c.done} then array_append(sources_done, ${c.part.key}) else sources_done end
          where run_id = ${c.runId} and entity = ${table} and not (${c.part.key} = any(sources_done))
            and status in ('queued', 'running')
            and exists (select 1 from etl.run r where r.id = ${c.runId} and r.status = 'running')
-     returning sources_done, read, inserted, updated, unchanged, deleted, batches, calls,
+     returning sources_done, ${counterColumns()},
                extract(epoch from clock_timestamp() - started_at)::float8 as seconds`);
       if (!totals) {
         // The run ended meanwhile (cancelled, RUN_TIMEOUT, settled by housekeeping): roll this batch back whole.

@@ -4,6 +4,7 @@
  * the server's recent answer times allow (batch-size.ts). Incremental parts walk `(write_date, id)` from the
  * watermark (watermark.ts), full and snapshot parts walk ids (within their range).
  */
+import { SETTING_DEFAULTS } from '../../config.ts';
 import { toRow } from '../../entities/plan.ts';
 import type { Entity } from '../../entities/types.ts';
 import { MissingModelError } from '../../entities/plan.ts';
@@ -68,7 +69,7 @@ export async function readPart(
   const domain = snapshot?.domain ?? ((sourceSpec.domain ?? []) as Domain);
   const options = { domain, fields: current.plan.fields, batchSize: ctx.settings.BATCH_SIZE, context: session.context };
 
-  const size = new AdaptiveBatchSize(ctx.settings.BATCH_SIZE, ctx.settings.BATCH_TARGET ?? 3000);
+  const size = new AdaptiveBatchSize(ctx.settings.BATCH_SIZE, ctx.settings.BATCH_TARGET ?? SETTING_DEFAULTS.BATCH_TARGET);
 
   // The watermark this incremental read stores when it finishes: fixed with its first batch (watermark.ts);
   // later jobs of the part find it in the cursor.
