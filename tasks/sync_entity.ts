@@ -21,8 +21,7 @@ import type { SyncContext } from '../src/sync/context.ts';
 import { takePart } from '../src/sync/step/parts.ts';
 import { planEntity, startPlannedStep, storedPlan } from '../src/sync/step/plan.ts';
 import { readPart } from '../src/sync/step/read.ts';
-import { observeSettled } from '../src/sync/step/settle.ts';
-import { errorMessage, failStep, openStepState, recordRetry, StepClosed } from '../src/sync/step/state.ts';
+import { errorMessage, failStep, observeSettled, openStepState, recordRetry, StepClosed } from '../src/sync/step/life.ts';
 
 /** What etl.start_run / etl.continue_step enqueue: the entity of a run, and the part a continuation reads. */
 export const payloadSchema = z.object({ runId: z.number().int(), entity: z.string(), part: z.string().nullish() });
