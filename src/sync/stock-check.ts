@@ -59,19 +59,6 @@ export function hasStockCheck(entity: Entity): boolean {
   return entity.sync === 'snapshot' && STOCK_TABLES.has(entity.table);
 }
 
-/** The snapshot cursor of a stock read: the id position and the plan. */
-export function readStockCursor(stored: unknown): { at: unknown; plan?: StockPlan } {
-  if (stored && typeof stored === 'object' && 'stock' in stored) {
-    const s = stored as { at: unknown; stock: StockPlan };
-    return { at: s.at, plan: s.stock };
-  }
-  return { at: stored };
-}
-
-export function stockCursor(at: unknown, plan: StockPlan): unknown {
-  return { at: at ?? null, stock: plan };
-}
-
 /** The domain a stock plan reads (the source's own domain ANDed). */
 export function stockDomain(plan: StockPlan, base: Domain): Domain {
   if (plan.kind === 'full') return base;
