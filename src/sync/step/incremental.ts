@@ -8,16 +8,7 @@ import { nextByWriteDate, type WriteDateStepCursor } from '../../odoo/keyset-ste
 import { ServerClock } from '../../odoo/server-clock.ts';
 import type { PartJob, PartReader } from './part-reader.ts';
 import { readRecordBatch, recordDecoder } from './record-batch.ts';
-import { incrementalStart, watermarkForReadAt } from './watermark.ts';
-
-/**
- * What an unfinished incremental read keeps in `etl.watermark.cursor` between its jobs: its position, and
- * the watermark it stores when it finishes (null: no clock reading, the newest write_date loaded decides).
- */
-export interface IncrementalCursor {
-  walk: WriteDateStepCursor | null;
-  nextWatermark: string | null;
-}
+import { incrementalStart, watermarkForReadAt, type IncrementalCursor } from './watermark.ts';
 
 export async function openIncrementalRead(job: PartJob): Promise<PartReader<WriteDateStepCursor | undefined, IncrementalCursor>> {
   const decode = await recordDecoder(job);

@@ -2,19 +2,15 @@
  * How a part is read, one object per mode behind one interface: where a job starts, the next batch, the
  * cursor a batch stores, and what the part's last batch commits besides its rows. read.ts drives any of
  * them (batches, prefetch, hand-over, commits) without knowing the mode. A new mode is one new file that
- * exports an `OpenPartReader`, and its line in READERS (typed by MODES: a mode without a reader does not compile).
+ * exports an `OpenPartReader`, and its line in read.ts's READERS (typed by MODES: a mode without a reader
+ * does not compile).
  */
 import type { DatabaseTransactionConnection } from 'slonik';
 import type { SourcePlan } from '../../entities/plan.ts';
 import type { Entity, SourceSpec } from '../../entities/types.ts';
 import type { OdooSession, SyncContext } from '../context.ts';
 import type { AdaptiveBatchSize } from './batch-size.ts';
-import { openDerivedRead } from './derived.ts';
-import { openFullRead } from './full.ts';
-import { openIncrementalRead } from './incremental.ts';
 import type { Part } from './plan.ts';
-import { openSnapshotRead } from './snapshot.ts';
-import type { Mode } from './source-mode.ts';
 import type { CursorRow } from './watermark.ts';
 
 export type Row = Record<string, unknown>;
@@ -73,14 +69,3 @@ export interface PartReader<P, C> {
 }
 
 export type OpenPartReader = (job: PartJob) => Promise<PartReader<unknown, unknown>>;
-
-const READERS: Record<Mode, OpenPartReader> = {
-  full: openFullRead as OpenPartReader,
-  incremental: openIncrementalRead as OpenPartReader,
-  snapshot: openSnapshotRead as OpenPartReader,
-  derived: openDerivedRead as OpenPartReader,
-};
-
-export function openPartReader(mode: Mode, job: PartJob): Promise<PartReader<unknown, unknown>> {
-  return READERS[mode](job);
-}

@@ -9,9 +9,22 @@ import type { Entity } from '../../entities/types.ts';
 import type { SyncContext } from '../context.ts';
 import { AdaptiveBatchSize } from './batch-size.ts';
 import { commitStep, observeCommitted } from './commit.ts';
-import { openPartReader, type PartBatch, type PartFinish } from './part-reader.ts';
+import { openDerivedRead } from './derived.ts';
+import { openFullRead } from './full.ts';
+import { openIncrementalRead } from './incremental.ts';
+import type { OpenPartReader, PartBatch, PartFinish } from './part-reader.ts';
 import type { EntityPlan, Part } from './plan.ts';
+import { openSnapshotRead } from './snapshot.ts';
+import type { Mode } from './source-mode.ts';
 import { readCursorRow } from './watermark.ts';
+
+/** Each mode's reader (part-reader.ts), one file a mode. */
+const READERS: Record<Mode, OpenPartReader> = {
+  full: openFullRead as OpenPartReader,
+  incremental: openIncrementalRead as OpenPartReader,
+  snapshot: openSnapshotRead as OpenPartReader,
+  derived: openDerivedRead as OpenPartReader,
+};
 
 /** When a job stops taking batches and hands the part over to a continuation job (the task's policy). */
 export interface HandOver {
@@ -36,7 +49,7 @@ export async function readPart(
   // The part's cursor row as this job found it; `expectedRow` below is the row as this job's last commit left it.
   const startRow = await readCursorRow(ctx.pool, entity.table, part.key);
   const size = new AdaptiveBatchSize(ctx.settings.BATCH_SIZE, ctx.settings.BATCH_TARGET ?? SETTING_DEFAULTS.BATCH_TARGET);
-  const reader = await openPartReader(current.mode, {
+  const reader = await READERS[current.mode]({
     ctx, session, runId, entity, source, plan: current.plan, part, startRow, fresh: startRow.cursor_run_id !== runId, size, log,
   });
   const base = { runId, entity, plan, part, mode: current.mode };

@@ -28,7 +28,6 @@ import { z } from 'zod';
 import { addSeconds, writeDateStart, type WriteDateStepCursor } from '../../odoo/keyset-step.ts';
 import { odooDatetimeToIso, toOdooDatetime } from '../../odoo/datetime.ts';
 import type { ServerClock } from '../../odoo/server-clock.ts';
-import type { IncrementalCursor } from './incremental.ts';
 
 /**
  * The watermark a read that began at host instant `sentAt` may store when it finishes: Odoo's clock then
@@ -54,6 +53,16 @@ export function incrementalStart(
   if (stored.resume_at) return writeDateStart(toOdooDatetime(new Date(stored.resume_at)));
   if (stored.high_write_date) return writeDateStart(toOdooDatetime(new Date(Date.parse(stored.high_write_date) - lookbackMs)));
   return undefined;
+}
+
+/**
+ * What an unfinished incremental read keeps in `etl.watermark.cursor` between its jobs (incremental.ts): its
+ * position, and the watermark it stores when it finishes (null: no clock reading, the newest write_date
+ * loaded decides).
+ */
+export interface IncrementalCursor {
+  walk: WriteDateStepCursor | null;
+  nextWatermark: string | null;
 }
 
 const cursorRowSchema = z.object({
