@@ -38,6 +38,13 @@ describe('edges point down', () => {
     expect(upward).toEqual([]);
   });
 
+  it("only src/sync/step/life.ts moves a step: calls the run engine's step functions or sets a step's status", () => {
+    const all = ['src', 'tasks', 'cli'].flatMap(sourceFiles);
+    // Code, not comments: a call with its opening parenthesis, or an update setting etl.run_entity's status.
+    const moves = /\betl\.(finish_step|continue_step|queue_step|end_run|settle_ended_runs)\(|update etl\.run_entity\b[^`]*\bset status\b/;
+    expect(all.filter((file) => moves.test(readFileSync(path.join(root, file), 'utf8')))).toEqual(['src/sync/step/life.ts']);
+  });
+
   it("only the adapters touch graphile-migrate's and graphile-worker's internals", () => {
     const all = ['src', 'tasks', 'cli'].flatMap(sourceFiles);
     const touching = (pattern: RegExp) => all.filter((file) => pattern.test(readFileSync(path.join(root, file), 'utf8')));
