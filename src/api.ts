@@ -10,6 +10,7 @@
  *     entities: ['fact_stock'],
  *   });
  */
+import { SETTING_DEFAULTS } from './config.ts';
 import { createDatabasePool } from './db/pool.ts';
 import { assertMigrated } from './db/schema-check.ts';
 import { silentLogger, type Logger } from './log.ts';
@@ -55,17 +56,17 @@ export async function syncOdoo(options: SyncOdooOptions): Promise<RunReport> {
       odoo,
       logger,
       settings: {
-        BATCH_SIZE: options.batchSize ?? 2000,
-        LOOKBACK: options.lookbackMs ?? 5 * 60_000,
+        BATCH_SIZE: options.batchSize ?? SETTING_DEFAULTS.BATCH_SIZE,
+        LOOKBACK: options.lookbackMs ?? SETTING_DEFAULTS.LOOKBACK,
         EXTRA_FIELDS: options.extraFields,
-        FULL_SYNC_CONCURRENCY: 4,
+        FULL_SYNC_CONCURRENCY: SETTING_DEFAULTS.FULL_SYNC_CONCURRENCY,
       },
     });
     return await followRun({
       connectionString: options.databaseUrl,
       context,
       runId: run.runId,
-      concurrency: options.concurrency ?? 4,
+      concurrency: options.concurrency ?? SETTING_DEFAULTS.WORKER_CONCURRENCY,
       onProgress: options.onProgress,
     });
   } finally {

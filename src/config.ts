@@ -140,6 +140,9 @@ export const settingsSchema = z.object({
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
+
+/** Every setting's default: what the schema gives when nothing is set (the one place a default is written). */
+export const SETTING_DEFAULTS: Readonly<Settings> = Object.freeze(settingsSchema.parse({}));
 export type SettingName = keyof Settings;
 export type SettingsInput = Partial<Record<SettingName, string | number | undefined>>;
 

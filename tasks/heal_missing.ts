@@ -7,8 +7,7 @@ import type { Task } from 'graphile-worker';
 import { z } from 'zod';
 import type { SyncContext } from '../src/sync/context.ts';
 import { finishHealStep, healMissing, startHealStep } from '../src/sync/heal.ts';
-import { observeSettled } from '../src/sync/step/settle.ts';
-import { errorMessage, failStep } from '../src/sync/step/state.ts';
+import { errorMessage, failStep, observeSettled } from '../src/sync/step/life.ts';
 
 /** What etl.finish_step enqueues once every other step of the run is settled. */
 export const payloadSchema = z.object({ runId: z.number().int(), entity: z.string() });

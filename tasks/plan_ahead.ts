@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { entities } from '../src/entities/index.ts';
 import type { SyncContext } from '../src/sync/context.ts';
 import { planEntity } from '../src/sync/step/plan.ts';
-import { errorMessage } from '../src/sync/step/state.ts';
+import { errorMessage } from '../src/sync/step/life.ts';
 
 export const payloadSchema = z.object({ runId: z.number().int() });
 

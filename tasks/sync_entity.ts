@@ -8,49 +8,26 @@
  *   job. A retried job (an attempt failed, or its worker died) hands over after its first committed batch,
  *   so the attempts budget counts failures without progress: workers that keep dying mid-job cannot
  *   exhaust it while work advances.
- * - failure: an error no retry can mend (isPermanent) settles the step failed at once; any other is
- *   recorded and retried by graphile-worker until the job's max_attempts, then the step fails.
+ * - failure: src/sync/failure.ts classifies the error. A permanent one settles the step failed at once;
+ *   a transient or unclassified one is recorded and retried by graphile-worker until the job's
+ *   max_attempts, then the step fails (an unclassified one is logged as such).
  * - a job whose run ended meanwhile (StepClosed) stops without error.
  */
 import type { Task } from 'graphile-worker';
 import { z } from 'zod';
 import { getEntity } from '../src/entities/index.ts';
-import { CompanyDependentColumnError, MissingFieldError, MissingModelError } from '../src/entities/plan.ts';
-import {
-  OdooAccessError,
-  OdooAuthError,
-  OdooDecodeError,
-  OdooInvalidDomainError,
-  OdooUnknownFieldError,
-  OdooUnknownModelError,
-} from '../src/odoo/index.ts';
+import { classifyFailure, isRetried } from '../src/sync/failure.ts';
 import type { SyncContext } from '../src/sync/context.ts';
 import { takePart } from '../src/sync/step/parts.ts';
 import { planEntity, startPlannedStep, storedPlan } from '../src/sync/step/plan.ts';
 import { readPart } from '../src/sync/step/read.ts';
-import { observeSettled } from '../src/sync/step/settle.ts';
-import { errorMessage, failStep, openStepState, recordRetry, StepClosed } from '../src/sync/step/state.ts';
+import { errorMessage, failStep, observeSettled, openStepState, recordRetry, StepClosed } from '../src/sync/step/life.ts';
 
 /** What etl.start_run / etl.continue_step enqueue: the entity of a run, and the part a continuation reads. */
 export const payloadSchema = z.object({ runId: z.number().int(), entity: z.string(), part: z.string().nullish() });
 
 /** How long one job keeps loading batches before it hands over to a continuation job. */
 export const JOB_BUDGET_MS = 20_000;
-
-/** Errors that no retry can mend: settle the entity as failed at once. */
-export function isPermanent(error: unknown): boolean {
-  return (
-    error instanceof MissingFieldError ||
-    error instanceof MissingModelError ||
-    error instanceof CompanyDependentColumnError ||
-    error instanceof OdooAuthError ||
-    error instanceof OdooAccessError ||
-    error instanceof OdooUnknownModelError ||
-    error instanceof OdooUnknownFieldError ||
-    error instanceof OdooInvalidDomainError ||
-    error instanceof OdooDecodeError
-  );
-}
 
 export default (ctx: SyncContext): Task =>
   async (raw, helpers) => {
@@ -79,9 +56,10 @@ export default (ctx: SyncContext): Task =>
         return;
       }
       const message = errorMessage(error);
-      const permanent = isPermanent(error);
+      const failure = classifyFailure(error);
+      const permanent = !isRetried(failure);
       if (permanent || attempts >= maxAttempts) {
-        log.error({ err: error, permanent }, `${table} failed: ${message}`);
+        log.error({ err: error, permanent, failure }, `${table} failed: ${message}`);
         const recorded = await failStep(ctx.pool, runId, table, attempts, message).then(
           (settled) => {
             observeSettled(ctx, settled);
@@ -96,7 +74,8 @@ export default (ctx: SyncContext): Task =>
         );
         if (permanent && recorded) return; // the job is done: retrying cannot help
       } else {
-        log.warn({ err: error }, `${table} step failed (attempt ${attempts} of ${maxAttempts}), will retry: ${message}`);
+        const unclassified = failure === 'unclassified' ? ' (an unclassified error: retried as if transient, see src/sync/failure.ts)' : '';
+        log.warn({ err: error, failure }, `${table} step failed (attempt ${attempts} of ${maxAttempts}), will retry${unclassified}: ${message}`);
         await recordRetry(ctx.pool, runId, table, attempts, message);
       }
       throw error;

@@ -15,6 +15,7 @@ import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import type { BenchPostgres } from '../support/database.ts';
 import { round, timed, type Figure } from '../support/measure.ts';
+import { factSalesLines } from '../../src/entities/fact_sales_lines.ts';
 import { upsertRows as loadBatch } from '../../src/sync/load.ts';
 
 export interface LoadOptions {
@@ -24,8 +25,8 @@ export interface LoadOptions {
 
 type Row = Record<string, string | number | boolean | null>;
 
-const COLUMNS = ['source', 'odoo_id', 'order_id', 'product_id', 'name', 'qty', 'price_unit', 'discount', 'price_subtotal', 'price_total',
-  'qty_delivered', 'qty_invoiced', 'total_cost', 'company_id', 'salesman_id', 'state', 'is_reward_line', 'create_date', 'write_date'] as const;
+/** The columns the engine loads into fact_sales_lines, from its spec (key, every source's columns, write_date). */
+const COLUMNS = [...new Set([...factSalesLines.key, ...factSalesLines.sources.flatMap((s) => s.columns.map((c) => c.column)), 'write_date'])];
 
 const ORDERS = 20_000;
 const PRODUCTS = 2_000;
@@ -65,8 +66,8 @@ function makeRows(n: number): Row[] {
   return rows;
 }
 
-function csvValue(value: Row[string]): string {
-  if (value === null) return '';
+function csvValue(value: Row[string] | undefined): string {
+  if (value === null || value === undefined) return '';
   if (typeof value === 'string') return `"${value.replaceAll('"', '""')}"`;
   return String(value);
 }
@@ -79,7 +80,7 @@ async function copyRows(url: string, table: string, rows: Row[]): Promise<void> 
     const lines = function* (): Generator<string> {
       let chunk = '';
       for (const row of rows) {
-        chunk += COLUMNS.map((c) => csvValue(row[c]!)).join(',') + '\n';
+        chunk += COLUMNS.map((c) => csvValue(row[c])).join(',') + '\n';
         if (chunk.length > 64 * 1024) {
           yield chunk;
           chunk = '';
@@ -131,6 +132,8 @@ export async function loadCase(pg: BenchPostgres, options: LoadOptions): Promise
     await pool.query(sql.unsafe`vacuum analyze`);
 
     const rows = makeRows(options.rows);
+    const unset = COLUMNS.filter((c) => !(c in rows[0]!));
+    if (unset.length > 0) throw new Error(`load: makeRows gives no value for ${unset.join(', ')} (the spec has them): add them`);
     const copy = await timed(() => copyRows(db.url, 'bench_copy', rows));
     const copyFk = await timed(() => copyRows(db.url, 'bench_copy_fk', rows));
     const fresh = await timed(() => upsertRows(pool, rows, options.batchSize));

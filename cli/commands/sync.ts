@@ -2,11 +2,12 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.ts';
 import { guardsFromSettings } from '../../src/db/pool.ts';
 import { followRun } from '../../src/worker/follow.ts';
-import { describeAttach, openRun } from '../../src/sync/attach.ts';
+import { openRun } from '../../src/sync/attach.ts';
 import type { RunReport } from '../../src/sync/run-report.ts';
 import { createProgressRenderer, progressMode } from '../../src/ops/progress.ts';
 import { runSummaryLines } from '../../src/ops/summary.ts';
 import { formatTime } from '../../src/ops/format.ts';
+import { describeAttach } from '../../src/ops/attach-line.ts';
 import { entityNames } from '../../src/entities/index.ts';
 
 /**

@@ -1,6 +1,8 @@
 -- The run engine: how a run's steps (a DAG) move forward. Each function is called inside the transaction
 -- of the batch that finishes a step, so a step's data, its state change and the jobs it enqueues commit
--- together. Applied on every migrate (see upsert.sql); the tables are in the migrations.
+-- together. Applied on every migrate (see upsert.sql); the tables are in the migrations. TypeScript calls
+-- them from src/sync/step/life.ts only, the one file that says what can happen to a step
+-- (test/foundation/edges.test.ts holds that).
 
 -- Settles a step and moves the run on: dependents whose dependencies all succeeded are queued (their
 -- first job enqueued here, in the caller's transaction), dependents of a failed step are skipped, and

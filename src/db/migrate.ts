@@ -13,7 +13,7 @@ import { Logger as WorkerLogger, runMigrations } from 'graphile-worker';
 import pg from 'pg';
 import type { Logger } from '../log.ts';
 import { reconcileEntityCatalog } from './entity-catalog.ts';
-import { releaseMigratePools } from './graphile-migrate-internals.ts';
+import { appliedMigrations, releaseMigratePools } from './graphile-migrate-internals.ts';
 import { silentLogger } from '../log.ts';
 import { packagePath } from '../package-root.ts';
 
@@ -21,7 +21,8 @@ export const MIGRATIONS_FOLDER = packagePath('migrations');
 
 /**
  * The SQL function files, in the order they are applied (later files may call earlier ones). Paths are
- * relative to the migrations folder, as graphile-migrate reads them; `.gmrc` lists the same files.
+ * relative to the migrations folder, as graphile-migrate reads them; `.gmrc` lists the same files
+ * (test/foundation/sql-function-files.test.ts fails when they differ).
  */
 export const SQL_FUNCTION_FILES = ['upsert.sql', 'reconcile.sql', 'run_engine.sql', 'retention.sql', 'webhooks.sql'].map((file) => `../sql/functions/${file}`);
 
@@ -34,7 +35,7 @@ export interface MigrationResult {
 }
 
 export async function migrateDatabase(connectionString: string, logger: Logger = silentLogger): Promise<MigrationResult> {
-  const before = await appliedMigrations(connectionString);
+  const before = await appliedMigrationNames(connectionString);
   const workerSchemaBefore = await hasSchema(connectionString, 'graphile_worker');
   await installWorkerSchema(connectionString, logger);
   try {
@@ -58,7 +59,7 @@ export async function migrateDatabase(connectionString: string, logger: Logger =
     // and the migrated columns, so it comes last.
     await client.query('select etl.compile_upserts()');
   });
-  const after = await appliedMigrations(connectionString);
+  const after = await appliedMigrationNames(connectionString);
   const applied = after.filter((name) => !before.includes(name));
   return { applied, total: after.length, workerSchemaInstalled: !workerSchemaBefore };
 }
@@ -67,13 +68,8 @@ export async function installWorkerSchema(connectionString: string, logger: Logg
   await runMigrations({ connectionString, logger: toGraphileLogger(logger) });
 }
 
-async function appliedMigrations(connectionString: string): Promise<string[]> {
-  return withClient(connectionString, async (client) => {
-    const exists = await client.query(`select to_regclass('graphile_migrate.migrations') is not null as ok`);
-    if (!exists.rows[0].ok) return [];
-    const result = await client.query<{ filename: string }>('select filename from graphile_migrate.migrations order by date, filename');
-    return result.rows.map((row) => row.filename);
-  });
+async function appliedMigrationNames(connectionString: string): Promise<string[]> {
+  return withClient(connectionString, async (client) => ((await appliedMigrations(client)) ?? []).map((m) => m.filename));
 }
 
 async function hasSchema(connectionString: string, schema: string): Promise<boolean> {

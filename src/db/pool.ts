@@ -2,6 +2,7 @@
  * Slonik pools with the type parsers this project wants: int8 counts as numbers (not BigInt),
  * numeric as numbers, timestamptz as ISO-8601 strings (what `--json` output and comparisons need).
  */
+import { SETTING_DEFAULTS } from '../config.ts';
 import { createPool, createTypeParserPreset, SchemaValidationError, type DatabasePool, type Interceptor } from 'slonik';
 
 export type { DatabasePool };
@@ -35,7 +36,10 @@ export interface DatabaseGuards {
   idleInTransactionTimeoutMs: number;
 }
 
-export const DEFAULT_GUARDS: DatabaseGuards = { statementTimeoutMs: 15 * 60_000, idleInTransactionTimeoutMs: 60_000 };
+export const DEFAULT_GUARDS: DatabaseGuards = {
+  statementTimeoutMs: SETTING_DEFAULTS.DB_STATEMENT_TIMEOUT,
+  idleInTransactionTimeoutMs: SETTING_DEFAULTS.DB_IDLE_IN_TRANSACTION_TIMEOUT,
+};
 
 /** The guards of the settings (DB_STATEMENT_TIMEOUT, DB_IDLE_IN_TRANSACTION_TIMEOUT). */
 export function guardsFromSettings(settings: { DB_STATEMENT_TIMEOUT?: number; DB_IDLE_IN_TRANSACTION_TIMEOUT?: number }): DatabaseGuards {

@@ -2,7 +2,10 @@
  * Small text helpers shared by the operator commands: aligned columns, ages and durations as people
  * read them, counts with thousands separators.
  */
+import { formatDuration } from '../duration.ts';
 import { toOdooDatetime } from '../odoo/datetime.ts';
+
+export { formatDuration };
 
 /** Rows as aligned columns (header first); the last column is not padded, so notes can be long. */
 export function formatTable(header: string[], rows: string[][]): string[] {
@@ -13,17 +16,6 @@ export function formatTable(header: string[], rows: string[][]): string[] {
       .join('  ')
       .trimEnd();
   return [line(header), ...rows.map(line)];
-}
-
-/** 3s, 4m 10s, 2h 5m, 3d 4h. */
-export function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${s % 60}s`;
-  const h = Math.floor(m / 60);
-  if (h < 48) return `${h}h ${m % 60}m`;
-  return `${Math.floor(h / 24)}d ${h % 24}h`;
 }
 
 /** "2m 3s ago" for a past ISO timestamp, "never" for none. */

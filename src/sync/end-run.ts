@@ -8,6 +8,7 @@
 import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import { stepJobs, type StepJob } from '../db/graphile-worker-internals.ts';
+import { endRunSteps } from './step/life.ts';
 
 export interface EndedRun {
   /** False when the run was not running (already ended, or no such run). */
@@ -24,8 +25,7 @@ export async function endRun(
   outcome: { status: 'cancelled' | 'failed'; reason: string; by?: string },
 ): Promise<EndedRun> {
   return pool.transaction(async (tx) => {
-    const ended = await tx.oneFirst(sql.type(z.object({ ended: z.boolean() }))`
-      select etl.end_run(${runId}, ${outcome.status}, ${outcome.reason}, ${outcome.by ?? null}) as ended`);
+    const ended = await endRunSteps(tx, runId, outcome);
     if (!ended) return { ended: false, removedJobs: 0, runningJobs: [] };
     const removedJobs = await removeWaitingJobs(tx, await stepJobs(tx, { runIds: [runId] }));
     const runningJobs = (await stepJobs(tx, { runIds: [runId] })).filter((j) => j.locked_at !== null);

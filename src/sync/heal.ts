@@ -13,7 +13,7 @@ import { makeRecordDecoder } from '../odoo/index.ts';
 import type { SyncContext } from './context.ts';
 import { upsertRows } from './load.ts';
 import { readForCompanies } from './step/companies.ts';
-import { settleStep } from './step/settle.ts';
+import { setStepCounters, settleStep, startStep } from './step/life.ts';
 
 const MAX_PASSES = 4;
 export const NOT_IN_ODOO = 'not found in Odoo (deleted, or not readable by the API user)';
@@ -101,20 +101,15 @@ async function healGroup(ctx: SyncContext, table: string, model: string, ids: nu
 
 /** Opens the run's `heal_missing` step; false when it is no longer open in a running run (cancelled, timed out, settled). */
 export async function startHealStep(ctx: SyncContext, runId: number, entity: string, attempts: number): Promise<boolean> {
-  const started = await ctx.pool.query(sql.unsafe`
-    update etl.run_entity set status = 'running', started_at = coalesce(started_at, now()), attempts = ${attempts}
-     where run_id = ${runId} and entity = ${entity} and status in ('queued', 'running')
-       and exists (select 1 from etl.run r where r.id = ${runId} and r.status = 'running')`);
-  return started.rowCount > 0;
+  return startStep(ctx.pool, runId, entity, sql.fragment`attempts = ${attempts}`);
 }
 
 /** Records what the heal did as the step's counters and settles the step succeeded. */
 export async function finishHealStep(ctx: SyncContext, runId: number, entity: string, result: HealResult): Promise<void> {
   const settled = await ctx.pool.transaction(async (tx) => {
-    await tx.query(sql.unsafe`
-      update etl.run_entity set read = ${result.healed + result.notFound}, inserted = ${result.healed},
-             deleted = 0, calls = ${result.calls}, batches = ${result.calls}
-       where run_id = ${runId} and entity = ${entity}`);
+    await setStepCounters(tx, runId, entity, {
+      read: result.healed + result.notFound, inserted: result.healed, updated: 0, unchanged: 0, deleted: 0, calls: result.calls, batches: result.calls,
+    });
     return settleStep(tx, runId, entity, 'succeeded');
   });
   if (settled) {

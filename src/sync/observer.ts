@@ -3,17 +3,13 @@
  * each step settled and the run it closed, each reconciliation. Told only after the commit, and only
  * by the process that did the work, so that several workers add up to the truth.
  */
-import type { SettledStep } from './step/settle.ts';
+import type { SettledStep } from './step/life.ts';
+import type { LoadCounters } from './step-counters.ts';
 
-export interface BatchCommitted {
+export interface BatchCommitted extends LoadCounters {
   entity: string;
   /** The Odoo source ('' for an entity with one source). */
   source: string;
-  read: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  deleted: number;
 }
 
 export interface SyncObserver {

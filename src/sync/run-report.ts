@@ -4,17 +4,7 @@
 import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 
-/** A step's counters (etl.run_entity): what its commits add up (src/sync/step/commit.ts) and the report reads. */
-export const stepCountersSchema = z.object({
-  read: z.number(),
-  inserted: z.number(),
-  updated: z.number(),
-  unchanged: z.number(),
-  deleted: z.number(),
-  batches: z.number(),
-  calls: z.number(),
-});
-export type StepCounters = z.infer<typeof stepCountersSchema>;
+import { counterColumns, stepCountersSchema } from './step-counters.ts';
 
 export const runStepSchema = z.object({
   entity: z.string(),
@@ -51,7 +41,7 @@ export async function getRunReport(pool: DatabasePool, runId: number): Promise<R
   const run = await pool.one(sql.type(runSchema)`
     select id, trigger, full_sync, status, error, created_at, finished_at from etl.run where id = ${runId}`);
   const steps = await pool.any(sql.type(runStepSchema)`
-    select entity, status, mode, expected, read, inserted, updated, unchanged, deleted, batches, calls, attempts,
+    select entity, status, mode, expected, ${counterColumns()}, attempts,
            warnings, error, started_at, finished_at
       from etl.run_entity where run_id = ${runId}
      order by started_at nulls last, entity`);

@@ -31,7 +31,7 @@ import type { Domain } from '../odoo/index.ts';
 import { odooDatetimeToIso, toOdooDatetime } from '../odoo/datetime.ts';
 import { ServerClock } from '../odoo/server-clock.ts';
 import type { OdooSession, SyncContext } from './context.ts';
-import { nextWatermark } from './step/watermark.ts';
+import { watermarkForReadAt } from './step/watermark.ts';
 
 /** The tables read this way (a snapshot of stock.quant). */
 const STOCK_TABLES = new Set(['fact_stock']);
@@ -59,19 +59,6 @@ export function hasStockCheck(entity: Entity): boolean {
   return entity.sync === 'snapshot' && STOCK_TABLES.has(entity.table);
 }
 
-/** The snapshot cursor of a stock read: the id position and the plan. */
-export function readStockCursor(stored: unknown): { at: unknown; plan?: StockPlan } {
-  if (stored && typeof stored === 'object' && 'stock' in stored) {
-    const s = stored as { at: unknown; stock: StockPlan };
-    return { at: s.at, plan: s.stock };
-  }
-  return { at: stored };
-}
-
-export function stockCursor(at: unknown, plan: StockPlan): unknown {
-  return { at: at ?? null, stock: plan };
-}
-
 /** The domain a stock plan reads (the source's own domain ANDed). */
 export function stockDomain(plan: StockPlan, base: Domain): Domain {
   if (plan.kind === 'full') return base;
@@ -95,7 +82,7 @@ export async function planStockRead(
 ): Promise<StockPlan> {
   const sent = ServerClock.hostNow();
   const full = (reason: string, calls = 0): StockPlan => ({
-    kind: 'full', reason, calls, nextWatermark: nextWatermark(ctx.odoo.clock, sent, ctx.settings.LOOKBACK) ?? null,
+    kind: 'full', reason, calls, nextWatermark: watermarkForReadAt(ctx.odoo.clock, sent, ctx.settings.LOOKBACK) ?? null,
   });
   const fullRun = await ctx.pool.oneFirst(sql.type(z.object({ full_sync: z.boolean() }))`select full_sync from etl.run where id = ${runId}`);
   if (fullRun) return full('full run');
@@ -124,7 +111,7 @@ export async function planStockRead(
   if ((reread + recent.length) * 2 > live) return full(`${disagreeing.size} locations disagree (${reread} quants)`, 2);
   return {
     kind: 'delta', since, locations: [...disagreeing].sort((a, b) => a - b), calls: 2, empty: recent.length === 0 && disagreeing.size === 0,
-    nextWatermark: nextWatermark(ctx.odoo.clock, sent, ctx.settings.LOOKBACK) ?? null,
+    nextWatermark: watermarkForReadAt(ctx.odoo.clock, sent, ctx.settings.LOOKBACK) ?? null,
   };
 }
 

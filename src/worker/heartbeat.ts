@@ -11,9 +11,7 @@ import type { WorkerUtils } from 'graphile-worker';
 import { staleLockHolders } from '../db/graphile-worker-internals.ts';
 import type { Logger } from '../log.ts';
 import { settleRuns } from './housekeeping.ts';
-
-
-export const DEFAULT_RUN_TIMEOUT_MS = 6 * 60 * 60 * 1000;
+import { SETTING_DEFAULTS } from '../config.ts';
 
 export class Heartbeat {
   private readonly workerIds = new Set<string>();
@@ -30,7 +28,7 @@ export class Heartbeat {
     private readonly staleAfterMs: number,
     private readonly processName = `${process.pid}@${(process.env.HOSTNAME ?? 'host').slice(0, 40)}`,
     /** RUN_TIMEOUT: a run older than this ends failed (housekeeping). */
-    private readonly runTimeoutMs = DEFAULT_RUN_TIMEOUT_MS,
+    private readonly runTimeoutMs = SETTING_DEFAULTS.RUN_TIMEOUT,
   ) {}
 
   add(workerId: string): void {

@@ -12,8 +12,9 @@
 import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import { stepJobs, type StepJob } from '../db/graphile-worker-internals.ts';
-import { formatDuration } from '../ops/format.ts';
+import { formatDuration } from '../duration.ts';
 import { endRun, removeWaitingJobs } from '../sync/end-run.ts';
+import { closeStep, lockStepAtWork, openSteps, settleEndedRuns } from '../sync/step/life.ts';
 
 export const HOUSEKEEPING_PREFIX = 'settled by worker housekeeping: ';
 
@@ -38,10 +39,7 @@ export async function settleRuns(pool: DatabasePool, options: { runTimeoutMs: nu
     if ((await endRun(pool, runId, { status: 'failed', reason })).ended) result.timedOut.push(runId);
   }
 
-  const open = await pool.any(sql.type(z.object({ run_id: z.number(), entity: z.string() }))`
-    select e.run_id, e.entity from etl.run_entity e join etl.run r on r.id = e.run_id
-     where r.status = 'running' and e.status in ('queued', 'running')
-     order by e.run_id, e.entity`);
+  const open = await openSteps(pool);
   if (open.length > 0) {
     const jobs = await stepJobs(pool, { runIds: [...new Set(open.map((s) => s.run_id))] });
     for (const step of open) {
@@ -52,8 +50,7 @@ export async function settleRuns(pool: DatabasePool, options: { runTimeoutMs: nu
     }
   }
 
-  const closed = await pool.any(sql.type(z.object({ run_id: z.number(), entity: z.string() }))`
-    select run_id, entity from etl.settle_ended_runs()`);
+  const closed = await settleEndedRuns(pool);
   result.closed = closed.map((c) => ({ runId: c.run_id, entity: c.entity }));
   return result;
 }
@@ -68,15 +65,11 @@ async function settleOrphan(pool: DatabasePool, runId: number, entity: string): 
   return pool.transaction(async (tx) => {
     // A batch commit of this step holds the row: it is alive, leave it. Locking it orders us after any
     // commit that enqueued a continuation, so the jobs read next include it.
-    const status = await tx.maybeOneFirst(sql.type(z.object({ status: z.string() }))`
-      select e.status from etl.run_entity e
-       where e.run_id = ${runId} and e.entity = ${entity} and e.status in ('queued', 'running')
-         for update skip locked`);
-    if (!status) return undefined;
+    if (!(await lockStepAtWork(tx, runId, entity))) return undefined;
     const jobs = await stepJobs(tx, { runIds: [runId], entity });
     if (jobs.some(canStillRun)) return undefined;
     const reason = HOUSEKEEPING_PREFIX + orphanReason(jobs);
-    await tx.query(sql.unsafe`select etl.finish_step(${runId}, ${entity}, 'failed', ${reason})`);
+    await closeStep(tx, runId, entity, 'failed', reason);
     // Their outcome is recorded in the step now: out-of-attempts jobs would only linger in the queue.
     await removeWaitingJobs(tx, jobs);
     return reason;

@@ -2,6 +2,7 @@
  * Starts graphile-worker on the target database with odoo-etl's tasks and, for `odoo-etl worker`,
  * its cron schedules. Used by the long-running `worker` command and in-process by `sync`.
  */
+import { SETTING_DEFAULTS } from '../config.ts';
 import { makeWorkerUtils, parseCronItems, run, type Runner, type WorkerUtils } from 'graphile-worker';
 import { lockHolderEvents } from '../db/graphile-worker-internals.ts';
 import { toGraphileLogger } from '../db/migrate.ts';
@@ -35,7 +36,7 @@ export interface StartWorkerOptions {
   staleAfterMs?: number;
   /** Statement and idle-in-transaction timeouts of the worker's connections (DB_STATEMENT_TIMEOUT, ...). */
   guards?: DatabaseGuards;
-  /** RUN_TIMEOUT: when the housekeeping ends a run that is still going (default 6h). */
+  /** RUN_TIMEOUT: when the housekeeping ends a run that is still going (default: the setting's). */
   runTimeoutMs?: number;
 }
 
@@ -49,7 +50,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
     await pgPool.end();
     throw error;
   });
-  const heartbeat = new Heartbeat(context.pool, utils, Object.keys(taskList), context.logger, options.staleAfterMs ?? 60_000, undefined, options.runTimeoutMs);
+  const heartbeat = new Heartbeat(context.pool, utils, Object.keys(taskList), context.logger, options.staleAfterMs ?? SETTING_DEFAULTS.WORKER_STALE_AFTER, undefined, options.runTimeoutMs);
 
   const runner = await run({
     pgPool,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, describeConfig, loadConfig } from '../../src/config.ts';
+import { ConfigError, describeConfig, loadConfig, SETTING_DEFAULTS } from '../../src/config.ts';
+import { DEFAULT_GUARDS } from '../../src/db/pool.ts';
 
 const noFile = '/nonexistent/.env';
 
@@ -11,6 +12,14 @@ describe('configuration', () => {
     expect(settings.DATABASE_URL).toBeUndefined();
     expect(settings.ODOO_TRANSPORT).toBe('auto');
     expect(settings.METRICS_PORT).toBeUndefined();
+  });
+
+  it('exports the defaults the library uses where no setting is given (api, worker, pool guards)', () => {
+    expect(SETTING_DEFAULTS).toEqual(loadConfig({ env: {}, envFile: noFile }));
+    expect(SETTING_DEFAULTS.BATCH_TARGET).toBe(3000);
+    expect(SETTING_DEFAULTS.WORKER_STALE_AFTER).toBe(60_000);
+    expect(SETTING_DEFAULTS.RUN_TIMEOUT).toBe(6 * 3_600_000);
+    expect(DEFAULT_GUARDS).toEqual({ statementTimeoutMs: 15 * 60_000, idleInTransactionTimeoutMs: 60_000 });
   });
 
   it('parses durations with units', () => {

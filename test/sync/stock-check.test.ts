@@ -1,8 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'slonik';
 import { z } from 'zod';
-import { startRun } from '../../src/sync/run.ts';
-import { followRun } from '../../src/worker/follow.ts';
 import { compareWithSimulator, startHarness, type SyncHarness } from '../support/sync-harness.ts';
 
 const LOOKBACK_MS = 60_000;
@@ -85,26 +83,6 @@ describe('fact_stock stock check', () => {
       expect(row).toEqual({ location_id: otherCompany.location_id, company_id: otherCompany.company_id });
     });
   }
-
-  it('resumes a part whose cursor is a bare id position (stored before the stock check) as a plain snapshot', async () => {
-    harness = await startHarness({ sim: { version: '17.0', scale: 1, seed: 5 }, settings: { LOOKBACK: LOOKBACK_MS } });
-    const { sim, db } = harness;
-    expect((await harness.sync({ full: true })).run.status).toBe('succeeded');
-    sim.advanceClock(LOOKBACK_MS + 5_000);
-    const ids = sim.records('stock.quant').map((q) => q.id).sort((x, y) => x - y);
-    const cut = ids[Math.floor(ids.length / 2)]!;
-    sim.setQuantQuantity(ids[ids.length - 1]!, 999);
-
-    // A run interrupted by the upgrade: its part's cursor is the old shape, a bare id.
-    const run = await startRun(db.pool, { entities: ['fact_stock'], trigger: 'api' });
-    await db.pool.query(sql.unsafe`
-      update etl.watermark set cursor = ${sql.jsonb(cut)}, cursor_run_id = ${run.runId} where entity = 'fact_stock' and source = ''`);
-    const report = await followRun({ connectionString: db.url, context: harness.ctx, runId: run.runId, concurrency: 2, pollMs: 50 });
-    expect(report.run.status).toBe('succeeded');
-    const step = report.steps.find((s) => s.entity === 'fact_stock')!;
-    expect(step.read).toBe(ids.filter((id) => id > cut).length); // on from the stored id, no stock plan
-    expect(await compareWithSimulator(harness, ['fact_stock'])).toEqual([]);
-  });
 
   it('reads the full snapshot when the check is unavailable, and stays exact', async () => {
     harness = await startHarness({ sim: { version: '17.0', scale: 1, seed: 5 }, settings: { LOOKBACK: LOOKBACK_MS } });

@@ -1,7 +1,7 @@
 /** `odoo-etl check`, the database part: reachable (or the embedded one starts), and its migrations current. */
 import pg from 'pg';
 import type { Settings } from '../../config.ts';
-import { committedMigrations, type AppliedMigration } from '../../db/graphile-migrate-internals.ts';
+import { appliedMigrations, committedMigrations } from '../../db/graphile-migrate-internals.ts';
 import { MIGRATIONS_FOLDER } from '../../db/migrate.ts';
 import { describeDatabaseUrl, openTargetDatabase } from '../../db/target.ts';
 import type { Logger } from '../../log.ts';
@@ -49,22 +49,18 @@ export async function checkDatabase(options: { settings: Settings; logger: Logge
 }
 
 /**
- * The committed migrations against graphile_migrate.migrations: pending ones as graphile-migrate's
+ * The committed migrations against those the database has applied (read by the adapter): pending ones as graphile-migrate's
  * `status` counts them (src/db/graphile-migrate-internals.ts), and, beyond what it checks, applied ones
  * this build does not know or whose hash differs. Also the worker's /readyz.
  */
 export async function checkMigrations(client: pg.Client): Promise<CheckResult> {
-  const present = await client.query<{ ok: boolean }>(
-    `select to_regclass('graphile_migrate.migrations') is not null and to_regclass('graphile_worker.jobs') is not null as ok`,
-  );
+  const queue = await client.query<{ ok: boolean }>(`select to_regclass('graphile_worker.jobs') is not null as ok`);
+  const applied = await appliedMigrations(client);
   const fix = 'run `odoo-etl migrate` (safe to repeat; it applies only what is missing)';
-  if (!present.rows[0]!.ok) return { check: 'migrations', status: 'fail', detail: 'the database has no odoo-etl schema yet', fix };
-  const applied = await client.query<AppliedMigration>(
-    'select filename, hash, previous_hash as "previousHash" from graphile_migrate.migrations order by filename',
-  );
+  if (!applied || !queue.rows[0]!.ok) return { check: 'migrations', status: 'fail', detail: 'the database has no odoo-etl schema yet', fix };
   let files: Awaited<ReturnType<typeof committedMigrations>>;
   try {
-    files = await committedMigrations(MIGRATIONS_FOLDER, applied.rows.at(-1) ?? null);
+    files = await committedMigrations(MIGRATIONS_FOLDER, applied.at(-1) ?? null);
   } catch (error) {
     return {
       check: 'migrations',
@@ -74,9 +70,9 @@ export async function checkMigrations(client: pg.Client): Promise<CheckResult> {
     };
   }
   const { committed, pending } = files;
-  const appliedBy = new Map(applied.rows.map((r) => [r.filename, r.hash]));
+  const appliedBy = new Map(applied.map((r) => [r.filename, r.hash]));
   const changed = committed.filter((m) => appliedBy.has(m.filename) && appliedBy.get(m.filename) !== m.hash).map((m) => m.filename);
-  const unknown = applied.rows.filter((r) => !committed.some((m) => m.filename === r.filename)).map((r) => r.filename);
+  const unknown = applied.filter((r) => !committed.some((m) => m.filename === r.filename)).map((r) => r.filename);
   if (pending.length > 0) return { check: 'migrations', status: 'fail', detail: `${pending.length} migration(s) not applied: ${pending.join(', ')}`, fix };
   if (unknown.length > 0) {
     return {

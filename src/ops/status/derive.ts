@@ -14,6 +14,7 @@ import { formatDuration } from '../format.ts';
 import { upcomingSchedule } from '../schedule.ts';
 import type { JobRow, StatusSnapshot, StepRow, TableRows } from './query.ts';
 import type { EntityStatus, Job, Status } from './schema.ts';
+import { pickLoadCounters } from '../../sync/step-counters.ts';
 import type { WebhookFreshness } from '../../webhooks/freshness.ts';
 
 /** A worker whose heartbeat is older than this is shown as gone. */
@@ -140,11 +141,7 @@ export function deriveEntity(entity: EntityInfo, facts: EntityFacts, now: Date, 
           runId: shown.run_id,
           status: shown.status,
           mode: shown.mode,
-          read: shown.read,
-          inserted: shown.inserted,
-          updated: shown.updated,
-          unchanged: shown.unchanged,
-          deleted: shown.deleted,
+          ...pickLoadCounters(shown),
           startedAt: shown.started_at,
           finishedAt: shown.finished_at,
           error: shown.error,

@@ -7,6 +7,7 @@ import { sql, type CommonQueryMethods, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import { knownCrontabs } from '../../db/graphile-worker-internals.ts';
 import { webhookFreshness, type WebhookFreshness } from '../../webhooks/freshness.ts';
+import { counterColumns, LOAD_COUNTERS } from '../../sync/step-counters.ts';
 import { iso, stepCounts } from './schema.ts';
 
 /** Above this estimated size a table's rows come from pg_class.reltuples (the planner's estimate) instead of count(*). */
@@ -80,14 +81,14 @@ export async function readStatusSnapshot(pool: DatabasePool, tables: readonly st
     const names = sql.array([...tables], 'text');
     // The newest step of each entity, and the newest finished one (they differ while a run is going on).
     const steps = await tx.any(sql.type(stepRow.extend({ settled: z.boolean() }))`
-      (select distinct on (e.entity) false as settled, e.entity, e.run_id, e.status, e.mode, e.read, e.inserted, e.updated, e.unchanged,
-              e.deleted, e.started_at, e.finished_at, e.error, r.status as run_status, ${FULL_REASON}
+      (select distinct on (e.entity) false as settled, e.entity, e.run_id, e.status, e.mode, ${counterColumns(LOAD_COUNTERS, 'e')},
+              e.started_at, e.finished_at, e.error, r.status as run_status, ${FULL_REASON}
          from etl.run_entity e join etl.run r on r.id = e.run_id
         where e.entity = any(${names})
         order by e.entity, e.run_id desc)
       union all
-      (select distinct on (e.entity) true as settled, e.entity, e.run_id, e.status, e.mode, e.read, e.inserted, e.updated, e.unchanged,
-              e.deleted, e.started_at, e.finished_at, e.error, r.status as run_status, ${FULL_REASON}
+      (select distinct on (e.entity) true as settled, e.entity, e.run_id, e.status, e.mode, ${counterColumns(LOAD_COUNTERS, 'e')},
+              e.started_at, e.finished_at, e.error, r.status as run_status, ${FULL_REASON}
          from etl.run_entity e join etl.run r on r.id = e.run_id
         where e.entity = any(${names}) and e.status in ('succeeded', 'failed', 'skipped')
         order by e.entity, e.run_id desc)`);

@@ -3,11 +3,12 @@
  * per-entity fact (e.g. webhook freshness) is one more optional field of entityStatusSchema.
  */
 import { z } from 'zod';
+import { loadCountersShape } from '../../sync/step-counters.ts';
 
 export const iso = z.string().nullable();
 
 /** A run step's counts, as etl.run_entity holds them (the same names in the query rows and the output). */
-export const stepCounts = { read: z.number(), inserted: z.number(), updated: z.number(), unchanged: z.number(), deleted: z.number() };
+export const stepCounts = loadCountersShape;
 
 export const jobSchema = z.object({
   id: z.number(),

@@ -11,12 +11,11 @@ import { z } from 'zod';
 import type { Entity } from '../../entities/types.ts';
 import type { SyncContext } from '../context.ts';
 import { upsertRows, type LoadCounts } from '../load.ts';
-import { stepCountersSchema, type StepCounters } from '../run-report.ts';
+import type { StepCounters } from '../step-counters.ts';
 import type { EntityPlan, Part } from './plan.ts';
-import { observeSettled, settleStep, type SettledStep } from './settle.ts';
 import type { Mode } from './source-mode.ts';
-import { StepClosed } from './state.ts';
-import { claimCursor, finishFullPass, LostRace, storeCursor, type Watermark } from './watermark.ts';
+import { addBatch, continueStep, observeSettled, settleStep, stepIsOpen, StepClosed, type SettledStep } from './life.ts';
+import { claimCursor, finishFullPass, LostRace, storeCursor, type CursorRow } from './watermark.ts';
 
 export interface StepCommit {
   runId: number;
@@ -25,7 +24,7 @@ export interface StepCommit {
   part: Part;
   mode: Mode;
   /** The part's cursor row as this step read it (its version is the compare-and-set). */
-  watermark: Watermark;
+  cursorRow: CursorRow;
   rows: Array<Record<string, unknown>>;
   read: number;
   calls: number;
@@ -41,8 +40,6 @@ export interface StepCommit {
   /** LOOKBACK, for the watermark of a server that sends no Date header (watermark.ts). */
   lookbackMs?: number;
 }
-
-const entityTotalsSchema = stepCountersSchema.extend({ sources_done: z.array(z.string()), seconds: z.number() });
 
 export interface Committed {
   counts: LoadCounts & { deleted: number };
@@ -61,7 +58,7 @@ export async function commitStep(pool: DatabasePool, c: StepCommit): Promise<Com
   }, null);
   try {
     return await pool.transaction(async (tx): Promise<Committed> => {
-      await claimCursor(tx, table, c.part.key, c.watermark.version);
+      await claimCursor(tx, table, c.part.key, c.cursorRow.version);
       const counts = await upsertRows(tx, table, c.rows);
       let deleted = 0;
       if (c.snapshotKeys) {
@@ -73,30 +70,19 @@ export async function commitStep(pool: DatabasePool, c: StepCommit): Promise<Com
         table, part: c.part.key, runId: c.runId, cursor: c.cursor, incremental: c.mode === 'incremental', done: c.done,
         maxWriteDate, lookbackMs: c.lookbackMs ?? 0,
       });
-      const totals = await tx.maybeOne(sql.type(entityTotalsSchema)`
-        update etl.run_entity
-           set read = read + ${c.read}, inserted = inserted + ${counts.inserted}, updated = updated + ${counts.updated},
-               unchanged = unchanged + ${counts.unchanged}, deleted = deleted + ${deleted}, batches = batches + 1,
-               calls = calls + ${c.calls}, status = 'running', started_at = coalesce(started_at, now()),
-               sources_done = case when ${c.done} then array_append(sources_done, ${c.part.key}) else sources_done end
-         where run_id = ${c.runId} and entity = ${table} and not (${c.part.key} = any(sources_done))
-           and status in ('queued', 'running')
-           and exists (select 1 from etl.run r where r.id = ${c.runId} and r.status = 'running')
-     returning sources_done, read, inserted, updated, unchanged, deleted, batches, calls,
-               extract(epoch from clock_timestamp() - started_at)::float8 as seconds`);
+      const totals = await addBatch(tx, {
+        runId: c.runId, table, part: c.part.key, partDone: c.done,
+        counters: { read: c.read, inserted: counts.inserted, updated: counts.updated, unchanged: counts.unchanged, deleted, batches: 1, calls: c.calls },
+      });
       if (!totals) {
         // The run ended meanwhile (cancelled, RUN_TIMEOUT, settled by housekeeping): roll this batch back whole.
-        const open = await tx.maybeOneFirst(sql.type(z.object({ open: z.boolean() }))`
-          select e.status in ('queued', 'running') and r.status = 'running' as open
-            from etl.run_entity e join etl.run r on r.id = e.run_id
-           where e.run_id = ${c.runId} and e.entity = ${table}`);
-        if (!open) throw new StepClosed(`run ${c.runId} ended (${table} is no longer running)`);
+        if (!(await stepIsOpen(tx, c.runId, table))) throw new StepClosed(`run ${c.runId} ended (${table} is no longer running)`);
         // A stale job of a part another job already finished (its cursor row may be gone): drop the batch.
         throw new LostRace(`${table}/${c.part.key} was already read to its end`);
       }
       const committed: Committed = { counts: { ...counts, deleted } };
       if (!c.done) {
-        if (c.continueAfter !== false) await tx.query(sql.unsafe`select etl.continue_step(${c.runId}, ${table}, ${c.part.key})`);
+        if (c.continueAfter !== false) await continueStep(tx, c.runId, table, c.part.key);
         return committed;
       }
       const done = totals.sources_done;

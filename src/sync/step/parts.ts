@@ -3,10 +3,9 @@
  * part but one in jobs of their own (etl.continue_step) and reads that one itself; a continuation job reads
  * the part it names. The entity is settled by the commit that finishes its last part (commit.ts).
  */
-import { sql } from 'slonik';
 import type { SyncContext } from '../context.ts';
 import type { EntityPlan, Part } from './plan.ts';
-import { observeSettled, settleStep } from './settle.ts';
+import { continueStep, observeSettled, settleStep } from './life.ts';
 
 /** The part this job reads; undefined when there is none left (the step is settled here if it was the first job). */
 export async function takePart(
@@ -29,7 +28,7 @@ export async function takePart(
     return undefined;
   }
   await ctx.pool.transaction(async (tx) => {
-    for (const other of open.slice(1)) await tx.query(sql.unsafe`select etl.continue_step(${runId}, ${table}, ${other.key})`);
+    for (const other of open.slice(1)) await continueStep(tx, runId, table, other.key);
   });
   return open[0];
 }

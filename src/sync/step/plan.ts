@@ -14,10 +14,9 @@ import type { Domain } from '../../odoo/index.ts';
 import { ServerClock } from '../../odoo/server-clock.ts';
 import type { SyncContext } from '../context.ts';
 import { hasStockCheck } from '../stock-check.ts';
-import { observeSettled, settleStep } from './settle.ts';
 import { MODES, sourceMode } from './source-mode.ts';
-import { StepClosed } from './state.ts';
-import { nextWatermark } from './watermark.ts';
+import { observeSettled, settleStep, startStep, StepClosed } from './life.ts';
+import { watermarkForReadAt } from './watermark.ts';
 
 /** What the first step resolves against the server and every later step of the run reuses. */
 const entityPlanSchema = z.object({
@@ -103,24 +102,15 @@ export async function planEntity(ctx: SyncContext, runId: number, entity: Entity
        where run_id = ${runId} and entity = ${entity.table} and status in ('pending', 'queued') and plan is null`);
     return plan;
   }
-  const stored = await ctx.pool.query(sql.unsafe`
-    update etl.run_entity
-       set plan = ${sql.jsonb(plan as never)}, warnings = ${sql.array(warnings, 'text')}, mode = ${modes},
-           expected = ${counted},
-           status = 'running', started_at = coalesce(started_at, now()), calls = calls + ${calls}
-     where run_id = ${runId} and entity = ${entity.table} and status in ('queued', 'running')
-       and exists (select 1 from etl.run r where r.id = ${runId} and r.status = 'running')`);
-  if (stored.rowCount === 0) throw new StepClosed(`run ${runId} ended before ${entity.table} started`);
+  const stored = await startStep(ctx.pool, runId, entity.table, sql.fragment`
+    plan = ${sql.jsonb(plan as never)}, warnings = ${sql.array(warnings, 'text')}, mode = ${modes}, expected = ${counted}, calls = calls + ${calls}`);
+  if (!stored) throw new StepClosed(`run ${runId} ended before ${entity.table} started`);
   return plan;
 }
 
 /** A step planned ahead (tasks/plan_ahead.ts) starts running: what planEntity would have recorded. */
 export async function startPlannedStep(ctx: SyncContext, runId: number, table: string): Promise<void> {
-  const started = await ctx.pool.query(sql.unsafe`
-    update etl.run_entity set status = 'running', started_at = coalesce(started_at, now())
-     where run_id = ${runId} and entity = ${table} and status in ('queued', 'running')
-       and exists (select 1 from etl.run r where r.id = ${runId} and r.status = 'running')`);
-  if (started.rowCount === 0) throw new StepClosed(`run ${runId} ended before ${table} started`);
+  if (!(await startStep(ctx.pool, runId, table))) throw new StepClosed(`run ${runId} ended before ${table} started`);
 }
 
 /** One source's mode and parts; a full or snapshot pass also its count, and a full pass its newest write_date and id ranges. */
@@ -148,7 +138,7 @@ async function planSourceParts(
   ]);
   let calls = newest !== undefined ? 2 : 1;
   const fullHigh = newest ?? null;
-  const next = pass ? nextWatermark(ctx.odoo.clock, planSent, ctx.settings.LOOKBACK, fullHigh) : undefined;
+  const next = pass ? watermarkForReadAt(ctx.odoo.clock, planSent, ctx.settings.LOOKBACK, fullHigh) : undefined;
   const ranges = mode === 'full' ? await idRanges(ctx, source.model, domain, count, context) : [];
   calls += ranges.length > 0 ? 2 : 0;
   const parts: Part[] = ranges.length === 0 ? [{ key, source: key }] : ranges.map((range, i) => ({ key: `${key}#${i + 1}`, source: key, range }));

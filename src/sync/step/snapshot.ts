@@ -6,76 +6,58 @@
  *
  * fact_stock reads only what changed instead (src/sync/stock-check.ts): a job that starts the part plans
  * the read (the quants written since the watermark plus the locations whose aggregates disagree, or the
- * full snapshot), and the plan rides in the part's cursor `{ at, stock }` to the part's later jobs.
+ * full snapshot), and the plan rides in the part's cursor `{ at, stock }` to the part's later jobs. (A
+ * cursor stored before the stock check, a bare id, was rewritten to a full plan by migration 000007.)
  */
-import type { DatabaseTransactionConnection } from 'slonik';
 import type { Entity, SourceSpec } from '../../entities/types.ts';
 import type { Domain } from '../../odoo/index.ts';
+import { nextById } from '../../odoo/keyset-step.ts';
 import type { OdooSession, SyncContext } from '../context.ts';
-import { finishStockRead, hasStockCheck, planStockRead, readStockCursor, stockCursor, stockDeltaKeys, stockDomain } from '../stock-check.ts';
-import type { Part } from './plan.ts';
-import type { Watermark } from './watermark.ts';
+import { finishStockRead, hasStockCheck, planStockRead, stockDeltaKeys, stockDomain, type StockPlan } from '../stock-check.ts';
+import type { PartFinish, PartJob, PartReader } from './part-reader.ts';
+import { readRecordBatch, recordDecoder } from './record-batch.ts';
 
-/** What the last batch of a snapshot part commits besides its rows. */
-export interface SnapshotFinish {
-  /** Every key Odoo has now; the table's other keys are marked deleted. */
-  keys?: Array<Record<string, unknown>>;
-  /** Work of the commit's transaction after the load; returns rows marked deleted (commit.ts). */
-  afterLoad?: (tx: DatabaseTransactionConnection) => Promise<number>;
-  calls: number;
+/** A plain snapshot's cursor: the last id read (null: none yet). */
+export type PlainSnapshotCursor = number | null;
+/** A stock snapshot's cursor: the id position, and the plan of this run's read (stock-check.ts). */
+export interface StockSnapshotCursor {
+  at: number | null;
+  stock: StockPlan;
 }
+export type SnapshotCursor = PlainSnapshotCursor | StockSnapshotCursor;
 
-/** How one job reads a snapshot part. */
-export interface SnapshotRead {
-  domain: Domain;
-  /** The id position the job's first read starts after. */
-  start: unknown;
-  /** Nothing to read: the part finishes with an empty batch and no read call. */
-  empty: boolean;
-  /** Calls made planning the read, counted with the job's first batch. */
-  planCalls: number;
-  /** The cursor a batch that stopped at `at` stores. */
-  cursor(at: unknown): unknown;
-  /** On the part's last batch: what its commit keeps. */
-  finish(): Promise<SnapshotFinish>;
-}
-
-export interface SnapshotPart {
-  runId: number;
-  entity: Entity;
-  source: SourceSpec;
-  model: string;
-  part: Part;
-  watermark: Watermark;
-  /** The job starts the part this run (its cursor is from an earlier run). */
-  fresh: boolean;
-}
-
-export async function openSnapshotRead(ctx: SyncContext, session: OdooSession, s: SnapshotPart, log: SyncContext['logger']): Promise<SnapshotRead> {
-  const base = (s.source.domain ?? []) as Domain;
-  const whole = (): Promise<SnapshotFinish> => snapshotKeys(ctx, session, s.entity, s.source, s.model, base);
-  // A cursor stored before the stock check (a bare id position) resumes as a plain snapshot.
-  const stock = !hasStockCheck(s.entity) ? undefined
-    : s.fresh ? await planStockRead(ctx, session, s.runId, s.entity, s.model, base, s.watermark.resume_at)
-    : readStockCursor(s.watermark.cursor).plan;
+export async function openSnapshotRead(job: PartJob): Promise<PartReader<number | null, SnapshotCursor>> {
+  const decode = await recordDecoder(job);
+  const { ctx, session, entity, source, part, startRow, fresh } = job;
+  const model = job.plan.model;
+  const base = (source.domain ?? []) as Domain;
+  const whole = (): Promise<PartFinish> => snapshotKeys(ctx, session, entity, source, model, base);
+  const stock = !hasStockCheck(entity) ? undefined
+    : fresh ? await planStockRead(ctx, session, job.runId, entity, model, base, startRow.resume_at)
+    : (startRow.cursor as StockSnapshotCursor).stock;
+  const first = fresh ? (part.range?.[0] ?? 0) : undefined;
+  // A snapshot decides what it reads (fact_stock: only what changed) and what its last batch keeps.
+  const read = (domain: Domain) => (position: number | null) => readRecordBatch(job, decode, (batchSize) => nextById(ctx.odoo, model, Number(position ?? 0), {
+    domain, fields: job.plan.fields, context: session.context, batchSize, beforeId: part.range?.[1],
+  }));
   if (!stock) {
     return {
-      domain: base, start: s.fresh ? (s.part.range?.[0] ?? 0) : s.watermark.cursor, empty: false, planCalls: 0,
-      cursor: (at) => at ?? null, finish: whole,
+      start: first ?? (startRow.cursor as PlainSnapshotCursor), openCalls: 0, next: read(base), cursor: (at) => at ?? null, finish: whole,
     };
   }
-  if (stock.reason && s.fresh) log.info({ reason: stock.reason }, `${s.entity.table}: full snapshot`);
+  if (stock.reason && fresh) job.log.info({ reason: stock.reason }, `${entity.table}: full snapshot`);
+  const next = read(stockDomain(stock, base));
   return {
-    domain: stockDomain(stock, base),
-    start: s.fresh ? (s.part.range?.[0] ?? 0) : readStockCursor(s.watermark.cursor).at,
-    empty: stock.empty === true,
-    planCalls: s.fresh ? stock.calls : 0,
-    cursor: (at) => stockCursor(at, stock),
+    start: first ?? (startRow.cursor as StockSnapshotCursor).at,
+    openCalls: fresh ? stock.calls : 0,
+    // Nothing to read: the part finishes with an empty batch and no read call.
+    next: stock.empty ? (position) => readRecordBatch(job, decode, { empty: position }) : next,
+    cursor: (at) => ({ at: at ?? null, stock }),
     finish: async () => {
       // A delta marks deleted only in its re-read locations; both kinds store where the next run's read starts.
-      const delta = await stockDeltaKeys(ctx, session, s.model, base, stock);
+      const delta = await stockDeltaKeys(ctx, session, model, base, stock);
       const full = stock.kind === 'full' ? await whole() : { calls: 0 };
-      return { ...full, calls: delta.calls + full.calls, afterLoad: (tx) => finishStockRead(tx, s.entity, s.part.key, stock, delta.ids) };
+      return { ...full, calls: delta.calls + full.calls, afterLoad: (tx) => finishStockRead(tx, entity, part.key, stock, delta.ids) };
     },
   };
 }

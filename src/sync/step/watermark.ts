@@ -34,7 +34,7 @@ import type { ServerClock } from '../../odoo/server-clock.ts';
  * minus LOOKBACK, in Odoo's `YYYY-MM-DD HH:MM:SS` (UTC, to the second). Without a clock reading, the newest
  * write_date given stands in for it; undefined when there is neither.
  */
-export function nextWatermark(clock: ServerClock, sentAt: number, lookbackMs: number, newestWriteDate?: string | null): string | undefined {
+export function watermarkForReadAt(clock: ServerClock, sentAt: number, lookbackMs: number, newestWriteDate?: string | null): string | undefined {
   const odooNow = clock.lowerBoundAt(sentAt);
   if (odooNow) return toOdooDatetime(new Date(odooNow.getTime() - lookbackMs));
   if (newestWriteDate) return addSeconds(newestWriteDate.slice(0, 19), -Math.ceil(lookbackMs / 1000));
@@ -56,32 +56,27 @@ export function incrementalStart(
 }
 
 /**
- * What an unfinished incremental read keeps in `etl.watermark.cursor` between its jobs: its position, and
- * the watermark its first batch fixed (null: no clock reading, the newest write_date loaded decides).
+ * What an unfinished incremental read keeps in `etl.watermark.cursor` between its jobs (incremental.ts): its
+ * position, and the watermark it stores when it finishes (null: no clock reading, the newest write_date
+ * loaded decides).
  */
 export interface IncrementalCursor {
   walk: WriteDateStepCursor | null;
   nextWatermark: string | null;
 }
 
-export function readIncrementalCursor(stored: unknown): IncrementalCursor {
-  if (stored && typeof stored === 'object' && 'walk' in stored) return stored as IncrementalCursor;
-  // A cursor stored before the watermark travelled with it: the bare position.
-  return { walk: (stored as WriteDateStepCursor | null) ?? null, nextWatermark: null };
-}
-
-const watermarkSchema = z.object({
+const cursorRowSchema = z.object({
   high_write_date: z.string().nullable(),
   resume_at: z.string().nullable(),
   cursor_run_id: z.number().nullable(),
   cursor: z.unknown().nullable(),
   version: z.number(),
 });
-/** A part's cursor row as a job read it; its `version` is what the job's commits compare-and-set. */
-export type Watermark = z.infer<typeof watermarkSchema>;
+/** A part's cursor row (etl.watermark) as a job read it: its position, its watermark, and the `version` the job's commits compare-and-set. */
+export type CursorRow = z.infer<typeof cursorRowSchema>;
 
-export async function readWatermark(pool: DatabasePool, entity: string, source: string): Promise<Watermark> {
-  const row = await pool.maybeOne(sql.type(watermarkSchema)`
+export async function readCursorRow(pool: DatabasePool, entity: string, source: string): Promise<CursorRow> {
+  const row = await pool.maybeOne(sql.type(cursorRowSchema)`
     select high_write_date, resume_at, cursor_run_id, cursor, version
       from etl.watermark where entity = ${entity} and source = ${source}`);
   return row ?? { high_write_date: null, resume_at: null, cursor_run_id: null, cursor: null, version: 0 };
