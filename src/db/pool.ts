@@ -3,6 +3,7 @@
  * numeric as numbers, timestamptz as ISO-8601 strings (what `--json` output and comparisons need).
  */
 import { createPool, createTypeParserPreset, SchemaValidationError, type DatabasePool, type Interceptor } from 'slonik';
+import { trackPgClients } from './raw-client.ts';
 
 export type { DatabasePool };
 
@@ -52,6 +53,8 @@ export interface PoolOptions {
 
 export function createDatabasePool(connectionString: string, options: PoolOptions = {}): Promise<DatabasePool> {
   const guards = options.guards ?? DEFAULT_GUARDS;
+  // The loader COPYs through the pg client of a transaction (raw-client.ts).
+  trackPgClients();
   return createPool(connectionString, {
     typeParsers,
     interceptors: [resultParser],
