@@ -18,12 +18,13 @@ language sql stable as $fn$
   select 'stage__' || c.relname from pg_class c where c.oid = p_table
 $fn$;
 
--- The data columns of a table in order, as the staging table has them, with how a client writes a value of
--- each in COPY text: 'json' (json/jsonb: the value's JSON), 'array' (a PostgreSQL array literal) or 'plain'.
+-- The data columns of a table in order, as the staging table has them, with their type and how a client
+-- writes a value of each in COPY text: 'json' (json/jsonb: the value's JSON), 'array' (a PostgreSQL array
+-- literal) or 'plain'.
 create or replace function etl.stage_columns(p_table regclass)
-returns table (column_name text, kind text)
+returns table (column_name text, type_name text, kind text)
 language sql stable as $fn$
-  select a.attname::text,
+  select a.attname::text, format_type(a.atttypid, a.atttypmod),
          case when t.typname in ('json', 'jsonb') then 'json' when t.typcategory = 'A' then 'array' else 'plain' end
     from pg_attribute a join pg_type t on t.oid = a.atttypid
    where a.attrelid = p_table and a.attnum > 0 and not a.attisdropped and a.attgenerated = ''
@@ -31,39 +32,33 @@ language sql stable as $fn$
    order by a.attnum
 $fn$;
 
--- The COPY statement that stages p_table's rows, text format, the columns of stage_columns in order.
-create or replace function etl.stage_copy(p_table regclass) returns text
-language sql stable as $fn$
-  select format('copy pg_temp.%I (%s) from stdin', etl.stage_name(p_table),
-                (select string_agg(format('%I', c.column_name), ', ') from etl.stage_columns(p_table) c))
-$fn$;
-
--- Creates the session's staging table of p_table if it is not there yet; returns its columns (stage_columns).
-create or replace function etl.stage(p_table regclass)
-returns table (column_name text, kind text)
+-- Creates the session's staging table of p_table unless it is there with the right columns (a migration may
+-- have changed the table since); returns its columns, their kinds and the COPY statement (text format) that
+-- fills it, every name quoted here.
+create or replace function etl.stage(p_table regclass, out column_names text[], out kinds text[], out copy text)
 language plpgsql as $fn$
 declare
   v_stage text := etl.stage_name(p_table);
-  v_have regclass;
+  v_have regclass := to_regclass(format('pg_temp.%I', etl.stage_name(p_table)));
+  v_want text[];
 begin
   if length(v_stage) > 63 then
     raise exception 'etl.stage: table name % too long for its staging table', p_table;
   end if;
-  v_have := to_regclass(format('pg_temp.%I', v_stage));
-  -- A staging table made before a migration changed the table's columns is made again.
-  if v_have is not null and (select array_agg(format('%I %s', a.attname, format_type(a.atttypid, a.atttypmod)) order by a.attnum)
-                               from pg_attribute a where a.attrelid = v_have and a.attnum > 0 and not a.attisdropped)
-       is distinct from (select array_agg(format('%I %s', a.attname, format_type(a.atttypid, a.atttypmod)) order by a.attnum)
-                           from pg_attribute a join etl.stage_columns(p_table) c on c.column_name = a.attname::text
-                          where a.attrelid = p_table) then
+  select array_agg(c.column_name), array_agg(c.kind), array_agg(format('%I %s', c.column_name, c.type_name))
+    into column_names, kinds, v_want
+    from etl.stage_columns(p_table) c;
+  if v_have is not null and v_want is distinct from (
+       select array_agg(format('%I %s', a.attname, format_type(a.atttypid, a.atttypmod)) order by a.attnum)
+         from pg_attribute a where a.attrelid = v_have and a.attnum > 0 and not a.attisdropped) then
     execute format('drop table pg_temp.%I', v_stage);
     v_have := null;
   end if;
   if v_have is null then
-    execute format('create temp table %I as select %s from %s with no data', v_stage,
-      (select string_agg(format('%I', c.column_name), ', ') from etl.stage_columns(p_table) c), p_table);
+    execute format('create temp table %I (%s)', v_stage, array_to_string(v_want, ', '));
   end if;
-  return query select * from etl.stage_columns(p_table);
+  copy := format('copy pg_temp.%I (%s) from stdin', v_stage,
+                 (select string_agg(format('%I', c), ', ') from unnest(column_names) c));
 end
 $fn$;
 
@@ -139,9 +134,11 @@ begin
     (select string_agg(format('r.%I', k), ', ') from unnest(v_key) k),
     case when v_has_write_date then 'r.write_date desc nulls last,' else '' end);
   -- Only the rows that will be written go further (new, inferred, soft-deleted, or changed and not older):
-  -- an unchanged row costs one primary-key probe, not the reference checks and the insert attempt.
+  -- an unchanged row costs one primary-key probe, not the reference checks and the insert attempt. The probe
+  -- is a lateral subquery with a limit, so it stays a probe: the plan is generic (the staging table has no
+  -- statistics), and a hash join would read the whole table on every batch.
   v_ctes := v_ctes || format(
-    'src as (select i.* from inp i left join %s t on %s where t.%I is null '
+    'src as (select i.* from inp i left join lateral (select * from %s t where %s limit 1) t on true where t.%I is null '
     'or ((t.inferred or t.deleted_at is not null or row(%s) is distinct from row(%s))%s))',
     p_table,
     (select string_agg(format('t.%I = i.%I', k, k), ' and ') from unnest(v_key) k),
@@ -211,11 +208,11 @@ begin
         (select string_agg(format('x.%I = s.%I', p, c), ' and ') from unnest(v_fk.cols, v_fk.pcols) as x(c, p)));
     end loop;
 
-    -- All FKs to one parent reference the same key columns (its primary key).
+    -- All FKs to one parent reference the same key columns (its primary key). Each distinct key is probed
+    -- once, by primary key (a lateral subquery with a limit, as in src: never a scan of the parent table).
     v_ctes := v_ctes || format(
-      '%I as (select distinct %s from (%s) x where not exists (select 1 from %s p where %s and not p.inferred)%s)',
+      '%I as (select x.* from (select distinct * from (%s) r) x left join lateral (select true as found from %s p where %s and not p.inferred limit 1) f on true where f.found is null%s)',
       v_miss,
-      (select string_agg(format('x.%I', p), ', ') from unnest(v_fk.pcols) p),
       array_to_string(v_refs, ' union all '),
       v_parent.rel,
       (select string_agg(format('p.%I = x.%I', p, p), ' and ') from unnest(v_fk.pcols) p),

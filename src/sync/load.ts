@@ -19,27 +19,28 @@ import { copyLine, type StagedColumn } from './copy-text.ts';
 export const loadCountsSchema = z.object({ inserted: z.number(), updated: z.number(), unchanged: z.number() });
 export type LoadCounts = z.infer<typeof loadCountsSchema>;
 
-const stagingSchema = backendSchema.extend({ column_name: z.string(), kind: z.enum(['json', 'array', 'plain']), copy: z.string() });
+const stagingSchema = backendSchema.extend({
+  column_names: z.array(z.string()),
+  kinds: z.array(z.enum(['json', 'array', 'plain'])),
+  copy: z.string(),
+});
 
 interface Staging {
   client: pg.Client;
   columns: StagedColumn[];
-  /** The COPY statement into the staging table, written by PostgreSQL (etl.stage_copy quotes every name). */
+  /** The COPY statement into the staging table, written by PostgreSQL (etl.stage quotes every name). */
   copy: string;
 }
 
 /**
- * The staging table of `table` in this transaction's session, created if missing (etl.stage), and the pg
- * client of the session. Asked on every batch, not cached: a staging table created by a transaction that
- * then rolled back is gone, and one round trip is little next to a batch.
+ * The staging table of `table` in this transaction's session, created if missing or out of date
+ * (etl.stage), and the pg client of the session. Asked on every batch, not cached: a staging table created
+ * by a transaction that then rolled back is gone, and one round trip is little next to a batch.
  */
 async function staging(tx: DatabaseTransactionConnection, table: string): Promise<Staging> {
-  const rows = await tx.any(sql.type(stagingSchema)`
-    select ${backendColumns}, s.column_name, s.kind, etl.stage_copy(t.rel) as copy
-      from (select format('public.%I', ${table}::text)::regclass as rel) t, etl.stage(t.rel) s`);
-  const first = rows[0];
-  if (!first) throw new Error(`no staging table for ${table}`);
-  return { client: clientOfBackend(first), columns: rows.map((r) => ({ name: r.column_name, kind: r.kind })), copy: first.copy };
+  const s = await tx.one(sql.type(stagingSchema)`
+    select ${backendColumns}, s.column_names, s.kinds, s.copy from etl.stage(format('public.%I', ${table}::text)::regclass) s`);
+  return { client: clientOfBackend(s), columns: s.column_names.map((name, i) => ({ name, kind: s.kinds[i]! })), copy: s.copy };
 }
 
 // COPY data goes out in chunks of about this many characters.
