@@ -120,6 +120,28 @@ describe('upsertRows (COPY, then one merge)', () => {
     expect(counts).toEqual([{ inserted: 1, updated: 0, unchanged: 0 }, { inserted: 1, updated: 0, unchanged: 1 }]);
   });
 
+  it('makes a session staging table again when a migration changed the table', async () => {
+    await db.pool.connect(async (session) => {
+      // This session stages load_kinds with its columns of now...
+      await session.transaction((tx) => upsertRows(tx, 'load_kinds', [{ code: 'before', note: 'a long note of thirty characters' }]));
+      // ...then a migration (another connection) adds a column and changes a type...
+      await db.pool.query(sql.unsafe`alter table load_kinds add column added text, alter column note type varchar(5) using left(note, 5)`);
+      try {
+        // ...and the same session loads again: a value of the new column, a note too long for the new type.
+        expect(await session.transaction((tx) => upsertRows(tx, 'load_kinds', [{ code: 'after', added: 'new' }])))
+          .toEqual({ inserted: 1, updated: 0, unchanged: 0 });
+        await expect(session.transaction((tx) => upsertRows(tx, 'load_kinds', [{ code: 'long', note: 'longer than five' }])))
+          .rejects.toThrow(/too long for type character varying\(5\)/);
+      } finally {
+        await db.pool.query(sql.unsafe`alter table load_kinds drop column added, alter column note type text`);
+      }
+    });
+    expect(await all(sql.unsafe`select code, note from load_kinds order by code`)).toEqual([
+      { code: 'after', note: null },
+      { code: 'before', note: 'a lon' },
+    ]);
+  });
+
   it('accepts an empty batch', async () => {
     expect(await load('dim_categories', [])).toEqual({ inserted: 0, updated: 0, unchanged: 0 });
   });
