@@ -34,7 +34,7 @@ class TrackedClient extends pg.Client {
 
 let installed = false;
 
-/** Makes the clients slonik creates from now on findable by rawClientOf (idempotent). */
+/** Makes the clients slonik creates from now on findable by clientOfBackend (idempotent). */
 export function trackPgClients(): void {
   if (installed) return;
   installed = true;

@@ -2,8 +2,8 @@
  * Loading a batch into a mirrored table, inside the caller's transaction: the rows are COPYed into the
  * session's staging table of the table (etl.stage), then one set-based statement merges them
  * (etl.merge_staged → the table's compiled statement; sql/functions/upsert.sql). COPY's text format is
- * parsed by PostgreSQL's own input functions, much cheaper than a json document of the batch; the COPY
- * runs on the pg client of the transaction's connection (src/db/raw-client.ts), so the batch, its cursor
+ * parsed by PostgreSQL's own input functions, with no json document of the batch to build and take apart
+ * (a quarter less PostgreSQL CPU for unchanged rows; README, Performance); the COPY runs on the pg client of the transaction's connection (src/db/raw-client.ts), so the batch, its cursor
  * and its next job still commit together or not at all. The sync engine, webhook loads and heal all load
  * through here.
  */
