@@ -23,7 +23,7 @@ export const MIGRATIONS_FOLDER = packagePath('migrations');
  * The SQL function files, in the order they are applied (later files may call earlier ones). Paths are
  * relative to the migrations folder, as graphile-migrate reads them; `.gmrc` lists the same files.
  */
-export const SQL_FUNCTION_FILES = ['upsert.sql', 'reconcile.sql', 'run_engine.sql', 'retention.sql', 'webhooks.sql'].map((file) => `../sql/functions/${file}`);
+export const SQL_FUNCTION_FILES = ['stage.sql', 'upsert.sql', 'reconcile.sql', 'run_engine.sql', 'retention.sql', 'webhooks.sql'].map((file) => `../sql/functions/${file}`);
 
 export interface MigrationResult {
   /** Committed migrations applied by this call, in order (file names such as `000001.sql`). */
