@@ -1,6 +1,6 @@
 /**
- * load: 100k new rows into fact_sales_lines through etl.upsert (in batches, one transaction each, as the
- * sync engine loads them) against one plain COPY of the same rows into an empty copy of the table
+ * load: 100k new rows into fact_sales_lines through the engine's load call (src/sync/load.ts: COPY into a
+ * staging table, then one merge; in batches, one transaction each, as the sync engine loads them) against one plain COPY of the same rows into an empty copy of the table
  * (`like ... including all`: same columns, primary key and indexes, no foreign keys). Then the same rows
  * again, all unchanged (nothing should be written), and with 10% changed.
  *
@@ -163,10 +163,12 @@ export async function loadCase(pg: BenchPostgres, options: LoadOptions): Promise
         case: 'load',
         name: `${options.rows} new rows vs COPY with the same foreign keys`,
         ratio: round(fresh.ms / copyFk.ms),
+        target: '≤ 1.1× COPY with FKs',
+        met: fresh.ms / copyFk.ms <= 1.1,
         values: { ms: Math.round(fresh.ms), copyFkMs: Math.round(copyFk.ms), foreignKeys: fks },
       },
-      figure(`${options.rows} rows, all unchanged`, same, 1),
-      { ...figure(`${options.rows} rows, 10% changed`, tenth, 2), target: undefined, met: undefined },
+      figure(`${options.rows} rows, all unchanged`, same, 1.2),
+      figure(`${options.rows} rows, 10% changed`, tenth, 1.3),
     ];
   } finally {
     await db.drop();

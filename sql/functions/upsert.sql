@@ -8,10 +8,11 @@
 -- migration is handled with no function to keep in step, and the behaviour (stale rows, inferred members,
 -- missing_data) is written and tested once. Every identifier goes through format('%I') / regclass.
 
--- The statement etl.upsert runs for a table (exposed on its own to read or EXPLAIN it). Its one parameter
--- $1 is the json array of rows. One statement, set-based:
+-- The statement that merges a table's staging table into it (exposed on its own to read or EXPLAIN it).
+-- One statement, set-based:
+--   stg      the staged rows, taken out of the staging table (it is empty afterwards)
 --   inp      the batch as rows of the table's type, one per key (the highest write_date wins, then the
---            last in the array); generated columns computed, since FKs may use them
+--            last staged); generated columns computed, since FKs may use them
 --   src      the rows of inp that will be written: new, inferred, soft-deleted, or changed and not older
 --   miss_N   per parent table: keys the batch references that are not a real (non-inferred) parent row
 --            (for a self-reference, rows of the batch itself count as present)
@@ -70,17 +71,20 @@ begin
   end if;
   v_cmp := array(select c from unnest(v_data) c where c <> all (v_key));
 
+  -- A fresh COPY appends to the staging table, so ctid is the order the rows were staged in.
+  v_ctes := v_ctes || format('stg as (delete from pg_temp.%I r returning r.ctid as staged_at, r.*)', etl.stage_name(p_table));
   v_ctes := v_ctes || format(
-    'inp as (select distinct on (%s) %s from json_populate_recordset(null::%s, $1) with ordinality as r order by %s, %s r.ordinality desc)',
+    'inp as (select distinct on (%s) %s from stg r order by %s, %s r.staged_at desc)',
     (select string_agg(format('r.%I', k), ', ') from unnest(v_key) k),
     array_to_string(v_select, ', '),
-    p_table,
     (select string_agg(format('r.%I', k), ', ') from unnest(v_key) k),
     case when v_has_write_date then 'r.write_date desc nulls last,' else '' end);
   -- Only the rows that will be written go further (new, inferred, soft-deleted, or changed and not older):
-  -- an unchanged row costs one primary-key probe, not the reference checks and the insert attempt.
+  -- an unchanged row costs one primary-key probe, not the reference checks and the insert attempt. The probe
+  -- is a lateral subquery with a limit, so it stays a probe: the plan is generic (the staging table has no
+  -- statistics), and a hash join would read the whole table on every batch.
   v_ctes := v_ctes || format(
-    'src as (select i.* from inp i left join %s t on %s where t.%I is null '
+    'src as (select i.* from inp i left join lateral (select * from %s t where %s limit 1) t on true where t.%I is null '
     'or ((t.inferred or t.deleted_at is not null or row(%s) is distinct from row(%s))%s))',
     p_table,
     (select string_agg(format('t.%I = i.%I', k, k), ' and ') from unnest(v_key) k),
@@ -150,11 +154,11 @@ begin
         (select string_agg(format('x.%I = s.%I', p, c), ' and ') from unnest(v_fk.cols, v_fk.pcols) as x(c, p)));
     end loop;
 
-    -- All FKs to one parent reference the same key columns (its primary key).
+    -- All FKs to one parent reference the same key columns (its primary key). Each distinct key is probed
+    -- once, by primary key (a lateral subquery with a limit, as in src: never a scan of the parent table).
     v_ctes := v_ctes || format(
-      '%I as (select distinct %s from (%s) x where not exists (select 1 from %s p where %s and not p.inferred)%s)',
+      '%I as (select x.* from (select distinct * from (%s) r) x left join lateral (select true as found from %s p where %s and not p.inferred limit 1) f on true where f.found is null%s)',
       v_miss,
-      (select string_agg(format('x.%I', p), ', ') from unnest(v_fk.pcols) p),
       array_to_string(v_refs, ' union all '),
       v_parent.rel,
       (select string_agg(format('p.%I = x.%I', p, p), ' and ') from unnest(v_fk.pcols) p),
@@ -225,12 +229,12 @@ begin
 end
 $fn$;
 
--- The statement compiled into one function per table, etl."upsert__<table>"(json): written by
+-- The statement compiled into one function per table, etl."upsert__<table>"(): written by
 -- etl.compile_upserts(), which `odoo-etl migrate` calls after the migrations and the etl.entity catalog
 -- (src/db/migrate.ts), so a table's function always follows its migrated columns and foreign keys. Why: the
 -- statement is static SQL there, so PL/pgSQL keeps its plan for the session; generating and planning it on
 -- every batch (the dynamic path below) cost about as much as COPYing the batch. The plan does not depend on
--- the rows (json_populate_recordset's row estimate is fixed), hence plan_cache_mode = force_generic_plan.
+-- the rows (a batch is small and the staging table is never analyzed), hence plan_cache_mode = force_generic_plan.
 -- Tables without a compiled function (a database migrated by graphile-migrate's own CLI) take the dynamic path.
 create or replace function etl.compile_upserts()
 returns integer
@@ -240,12 +244,12 @@ declare
   v_old record;
   v_n int := 0;
 begin
-  -- A function whose table left the catalog goes.
+  -- A function whose table left the catalog goes, and so do those of an older signature (the json one).
   for v_old in
     select p.oid::regprocedure as fn from pg_proc p
     where p.pronamespace = 'etl'::regnamespace and p.proname like 'upsert\_\_%'
-      and not exists (select 1 from etl.entity e where 'upsert__' || e.table_name = p.proname
-                        and to_regclass(format('public.%I', e.table_name)) is not null)
+      and (p.pronargs > 0 or not exists (select 1 from etl.entity e where 'upsert__' || e.table_name = p.proname
+                                           and to_regclass(format('public.%I', e.table_name)) is not null))
   loop
     execute format('drop function %s', v_old.fn);
   end loop;
@@ -258,10 +262,10 @@ begin
       raise exception 'etl.compile_upserts: table name % too long for its load function', v_table.table_name;
     end if;
     execute format(
-      'create or replace function etl.%I(p_rows json) returns table (inserted integer, updated integer, unchanged integer) '
+      'create or replace function etl.%I() returns table (inserted integer, updated integer, unchanged integer) '
       'language plpgsql set plan_cache_mode = force_generic_plan as %L',
       'upsert__' || v_table.table_name,
-      -- $1 in the statement is p_rows; use_column: a table column named like an output column is the column.
+      -- use_column: a table column named like an output column is the column.
       E'#variable_conflict use_column\nbegin\n  return query\n' || etl.upsert_sql(v_table.rel) || E';\nend\n');
     v_n := v_n + 1;
   end loop;
@@ -269,23 +273,38 @@ begin
 end
 $fn$;
 
--- The same as etl.upsert with the rows as json text: what the sync engine sends. json_populate_recordset
--- reads json text about a third faster than jsonb is built and expanded, and a batch is read once.
-create or replace function etl.upsert_json(p_table regclass, p_rows json)
+-- Merges what is staged for p_table (etl.stage, then COPY or an insert) into it: the compiled function,
+-- else the generated statement. Returns how many rows (after merging duplicate keys) were inserted,
+-- updated, or left unchanged (unchanged includes rows older than the stored one).
+create or replace function etl.merge_staged(p_table regclass)
 returns table (inserted integer, updated integer, unchanged integer)
 language plpgsql as $fn$
 declare
   v_compiled regprocedure;
 begin
+  select to_regprocedure(format('etl.%I()', 'upsert__' || c.relname)) into v_compiled
+  from pg_class c where c.oid = p_table and c.relnamespace = 'public'::regnamespace;
+  if v_compiled is not null then
+    return query execute format('select * from %s()', v_compiled::regproc);
+  else
+    return query execute etl.upsert_sql(p_table);
+  end if;
+end
+$fn$;
+
+-- The same load with the rows as one json array (for SQL callers and tests; the sync engine COPYs): the
+-- rows are staged with json_populate_recordset, in array order, then merged.
+create or replace function etl.upsert_json(p_table regclass, p_rows json)
+returns table (inserted integer, updated integer, unchanged integer)
+language plpgsql as $fn$
+declare
+  v_stage text := etl.stage_name(p_table);
+begin
   if p_rows is null or json_typeof(p_rows) <> 'array' then
     raise exception 'etl.upsert: rows must be a json array, got %', coalesce(json_typeof(p_rows), 'null');
   end if;
-  select to_regprocedure(format('etl.%I(json)', 'upsert__' || c.relname)) into v_compiled
-  from pg_class c where c.oid = p_table and c.relnamespace = 'public'::regnamespace;
-  if v_compiled is not null then
-    return query execute format('select * from %s($1)', v_compiled::regproc) using p_rows;
-  else
-    return query execute etl.upsert_sql(p_table) using p_rows;
-  end if;
+  perform etl.stage(p_table);
+  execute format('insert into pg_temp.%1$I select * from json_populate_recordset(null::pg_temp.%1$I, $1)', v_stage) using p_rows;
+  return query select * from etl.merge_staged(p_table);
 end
 $fn$;

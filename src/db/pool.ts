@@ -4,6 +4,7 @@
  */
 import { SETTING_DEFAULTS } from '../config.ts';
 import { createPool, createTypeParserPreset, SchemaValidationError, type DatabasePool, type Interceptor } from 'slonik';
+import { trackPgClients } from './raw-client.ts';
 
 export type { DatabasePool };
 
@@ -56,6 +57,8 @@ export interface PoolOptions {
 
 export function createDatabasePool(connectionString: string, options: PoolOptions = {}): Promise<DatabasePool> {
   const guards = options.guards ?? DEFAULT_GUARDS;
+  // The loader COPYs through the pg client of a transaction (raw-client.ts).
+  trackPgClients();
   return createPool(connectionString, {
     typeParsers,
     interceptors: [resultParser],

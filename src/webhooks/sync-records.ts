@@ -1,7 +1,7 @@
 /**
  * The targeted sync a webhook notification triggers (task `sync_records`, one job per model, coalesced by
  * its job key): take the model's settled pending ids, read them from Odoo by id for every entity the model
- * feeds, and in ONE transaction upsert the rows through the same load path as a run (etl.upsert_json:
+ * feeds, and in ONE transaction upsert the rows through the same load path as a run (src/sync/load.ts:
  * references, inferred members, missing_data), delete the pending rows it applied and note the freshness.
  *
  * It never touches etl.watermark: the scheduled incremental run still reads everything changed since its

@@ -38,7 +38,7 @@ describe('etl.compile_upserts', () => {
     expect(await compiledFunctions()).toEqual(entities.map((e) => `upsert__${e.table}`).sort());
     const { rows } = await s.client.query<{ body: string; statement: string }>(
       `select p.prosrc as body, etl.upsert_sql('fact_sales_lines') as statement from pg_proc p
-        where p.oid = 'etl.upsert__fact_sales_lines(json)'::regprocedure`,
+        where p.oid = 'etl.upsert__fact_sales_lines()'::regprocedure`,
     );
     expect(rows[0]!.body).toContain(rows[0]!.statement);
   });
@@ -48,7 +48,7 @@ describe('etl.compile_upserts', () => {
       { odoo_id: 2, name: 'Saleable', parent_id: 1, write_date: T1 },
       { odoo_id: 3, name: 'Office', write_date: T1 },
     ];
-    await s.client.query(`select pg_stat_reset_single_function_counters('etl.upsert__dim_categories(json)'::regprocedure)`);
+    await s.client.query(`select pg_stat_reset_single_function_counters('etl.upsert__dim_categories()'::regprocedure)`);
     await s.client.query(`set track_functions = 'pl'`);
     expect(await load(batch)).toEqual({ inserted: 2, updated: 0, unchanged: 0 });
     const { rows: calls } = await s.client.query(`select calls from pg_stat_xact_user_functions where funcname = 'upsert__dim_categories'`);
@@ -56,7 +56,7 @@ describe('etl.compile_upserts', () => {
     const compiled = await stored();
 
     await s.client.query('truncate missing_data, dim_categories cascade');
-    await s.client.query('drop function etl.upsert__dim_categories(json)');
+    await s.client.query('drop function etl.upsert__dim_categories()');
     try {
       expect(await load(batch)).toEqual({ inserted: 2, updated: 0, unchanged: 0 });
       expect(await stored()).toEqual(compiled);

@@ -1,12 +1,12 @@
 // The statement etl.upsert_sql generates, compared with reviewed copies in test/schema/golden/: a change to
 // the generator (sql/functions/upsert.sql) or to a table's columns or foreign keys shows up here as a diff of
-// the SQL that actually runs. Two tables: a dimension with foreign keys (inferred members, missing_data) and
-// a fact with a composite key and a composite foreign key.
+// the SQL that actually runs. Every table of the entity catalog has its file, and no file outlives its table.
 // After an intended change: UPDATE_GOLDEN=1 npx vitest run test/schema/upsert-golden.test.ts, then review
 // and commit the diff of test/schema/golden/.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { entities } from '../../src/entities/index.ts';
 import { openSqlDatabase, type SqlDatabase } from './helpers.ts';
 
 const GOLDEN_DIR = path.join(import.meta.dirname, 'golden');
@@ -21,7 +21,16 @@ afterAll(async () => {
 });
 
 describe('etl.upsert_sql, against the golden files', () => {
-  for (const table of ['dim_products_product', 'fact_sales_lines']) {
+  const tables = entities.map((e) => e.table).sort();
+
+  it('has a golden file for every table of the catalog and none for another', () => {
+    if (UPDATE) {
+      for (const f of fs.readdirSync(GOLDEN_DIR)) if (!tables.includes(f.replace(/^upsert-|\.sql$/g, ''))) fs.rmSync(path.join(GOLDEN_DIR, f));
+    }
+    expect(fs.readdirSync(GOLDEN_DIR).sort()).toEqual(tables.map((t) => `upsert-${t}.sql`).sort());
+  });
+
+  for (const table of tables) {
     it(`generates the reviewed statement for ${table}`, async () => {
       const { rows } = await s.client.query<{ sql: string }>('select etl.upsert_sql($1::regclass) as sql', [table]);
       const generated = `${rows[0]!.sql}\n`;
