@@ -61,7 +61,7 @@ export async function planEntity(ctx: SyncContext, runId: number, entity: Entity
   const uncached = new Set(entity.sources.map((s) => s.model).filter((m) => !ctx.fieldsCached(m)));
   let calls = uncached.size;
   const resolved = await Promise.all(
-    entity.sources.map(async (source) => planWithTimezones(ctx, session, source, planSource(entity, source, series, await ctx.fieldsGet(source.model), extra))),
+    entity.sources.map(async (source) => planWithTimezones(ctx, session, source, planSource(entity, source, series, await ctx.fieldsGet(source.model), extra), runId)),
   );
   const skipped = resolved.find((r) => r.status === 'skipped');
   if (skipped?.status === 'skipped') {
