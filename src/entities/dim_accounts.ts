@@ -8,6 +8,25 @@ export function accountCompany(values: RecordValues): number | null {
   return Array.isArray(ids) && typeof ids[0] === 'number' ? ids[0] : null;
 }
 
+/**
+ * The account's group (asset, liability, equity, income, expense, off_balance): stored on 16/17; computed and
+ * not stored from 18.0, where it is read from account_type the way Odoo computes it (its prefix).
+ */
+export function accountInternalGroup(values: RecordValues): string | null {
+  if (typeof values.internal_group === 'string') return values.internal_group;
+  const type = values.account_type;
+  if (typeof type !== 'string') return null;
+  return type === 'off_balance' ? 'off_balance' : type.split('_')[0]!;
+}
+
+const internalGroup: ComputedColumn = {
+  column: 'internal_group',
+  type: 'text',
+  required: true,
+  fields: { '16.0': ['internal_group'], '18.0': ['account_type'] },
+  compute: accountInternalGroup,
+};
+
 const company: ComputedColumn = {
   column: 'company_id',
   type: 'integer',
@@ -26,7 +45,7 @@ const company: ComputedColumn = {
 // - company_id: 16/17 `company_id`; 18+ the first of `company_ids` (all of them in company_ids, 18+ only).
 // - deprecated: 16–18 `deprecated`; 19 replaced it by `active` (so `active` is NULL before 19, `deprecated`
 //   NULL on 19).
-// - internal_group: stored on 16/17, computed from account_type on 18+ (read all the same).
+// - internal_group: 16/17 `internal_group`; 18+ not stored, derived here from `account_type` as Odoo does.
 export const dimAccounts: EntitySpec = {
   table: 'dim_accounts',
   kind: 'dimension',
@@ -41,7 +60,7 @@ export const dimAccounts: EntitySpec = {
         col('code', 'text', { field: { '16.0': 'code', '18.0': 'code_store' }, companyDependent: 'main' }),
         col('name', 'text'),
         col('account_type', 'text'),
-        col('internal_group', 'text', { required: false }),
+        internalGroup,
         col('reconcile', 'boolean'),
         col('deprecated', 'boolean', { field: { '16.0': 'deprecated', '19.0': null } }),
         col('active', 'boolean', { field: { '16.0': null, '19.0': 'active' } }),
