@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'slonik';
 import { z } from 'zod';
 import { reconcileDeletions } from '../../src/sync/reconcile.ts';
-import { compareWithSimulator, startHarness, type SyncHarness } from '../support/sync-harness.ts';
+import { statusSchema } from '../../src/ops/status/schema.ts';
+import { runCli } from '../ops/cli.ts';
+import { cliEnv, compareWithSimulator, startHarness, type SyncHarness } from '../support/sync-harness.ts';
 
 const FINANCE = ['dim_currencies', 'fact_currency_rates', 'dim_accounts', 'dim_account_codes', 'dim_journals', 'dim_taxes', 'fact_invoices', 'fact_journal_items'];
 const count = z.object({ n: z.number() });
@@ -121,6 +123,14 @@ describe('finance without the account module', () => {
       expect(status.dim_currencies).toBe('succeeded');
       expect(status.fact_currency_rates).toBe('succeeded');
       expect(await compareWithSimulator(harness, ['dim_currencies', 'fact_currency_rates'])).toEqual([]);
+      // status: the account tables are absent (their module is not installed), not a problem
+      const result = await runCli(['status', '--json'], { ...cliEnv(harness), FRESHNESS: '1h' });
+      const health = statusSchema.parse(JSON.parse(result.stdout));
+      expect(result.code, result.stderr).toBe(0);
+      expect(health.problems).toEqual([]);
+      const state = Object.fromEntries(health.entities.map((e) => [e.entity, e.state]));
+      for (const table of ['dim_accounts', 'dim_account_codes', 'dim_journals', 'dim_taxes', 'fact_invoices', 'fact_journal_items']) expect(state[table], table).toBe('absent');
+      expect(state.dim_currencies).toBe('ok');
     } finally {
       await harness.close();
     }
