@@ -186,18 +186,21 @@ export function generateFinance(g: Gen, companies: Company[]): void {
       amount_residual_signed: r2(sign * inCompany(residual)), invoice_user_id: m.user, team_id: m.team, invoice_origin: m.origin, ref: false, payment_reference: invoice ? m.name : false,
       reversed_entry_id: m.reversed, fiscal_position_id: false, ...stamp(m.when), write_date: dt(Math.min(m.written, DATA_EPOCH)),
     });
+    // formatted once per move: the lines share them (datetime formatting dominates at large scales)
+    const day = d10(m.when);
+    const lineStamp = { ...stamp(m.when), write_date: dt(Math.min(m.written, DATA_EPOCH)) };
     for (const l of m.lines) {
       const balance = m.currency === USD ? l.balance : inCompany(l.currencyAmount);
       put('account.move.line', {
         id: lineId++, move_id: id, account_id: l.account, partner_id: m.partner, product_id: l.product ?? false, journal_id: m.journal, company_id: m.company,
-        date: d10(m.when), date_maturity: l.maturity ?? false, name: l.name, debit: balance > 0 ? balance : 0, credit: balance < 0 ? -balance : 0, balance,
+        date: day, date_maturity: l.maturity ?? false, name: l.name, debit: balance > 0 ? balance : 0, credit: balance < 0 ? -balance : 0, balance,
         amount_currency: l.currencyAmount, currency_id: m.currency, company_currency_id: USD, quantity: l.quantity ?? 0, price_unit: l.priceUnit ?? 0, discount: l.discount ?? 0,
         price_subtotal: l.subtotal ?? 0, price_total: l.total ?? 0, tax_ids: l.taxIds ?? [], tax_line_id: l.taxLine ?? false,
         analytic_distribution: l.display === 'product' && m.type.startsWith('in_') ? { [String(m.company)]: 100 } : false, display_type: l.display,
         reconciled: l.residual === 0 && (l.matching ?? false) !== false, matching_number: l.matching ?? false,
         amount_residual: l.residual === undefined ? 0 : m.currency === USD ? l.residual : inCompany(l.residual), amount_residual_currency: l.residual ?? 0,
         parent_state: m.state, sale_line_ids: l.saleLines ?? [], purchase_line_id: l.purchaseLine ?? false,
-        ...stamp(m.when), write_date: dt(Math.min(m.written, DATA_EPOCH)),
+        ...lineStamp,
       });
     }
     return id;
