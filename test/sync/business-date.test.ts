@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'slonik';
 import { z } from 'zod';
+import { settingsSchema } from '../../src/config.ts';
 import { calendarDayIn } from '../../src/entities/business-date.ts';
 import { startHarness, type SyncHarness } from '../support/sync-harness.ts';
 
@@ -23,6 +24,16 @@ describe('calendarDayIn', () => {
     expect(calendarDayIn('2026-01-01 16:30:00', 'Asia/Bangkok')).toBe('2026-01-01');
     expect(calendarDayIn('2026-01-01 17:30:00', 'Asia/Bangkok')).toBe('2026-01-02');
     expect(calendarDayIn('2026-01-01T17:30:00Z', 'UTC')).toBe('2026-01-01');
+  });
+});
+
+describe('BUSINESS_TIMEZONE', () => {
+  it('takes an IANA zone and refuses anything else, saying what it wants', () => {
+    expect(settingsSchema.parse({ BUSINESS_TIMEZONE: 'Europe/Berlin' }).BUSINESS_TIMEZONE).toBe('Europe/Berlin');
+    expect(settingsSchema.parse({}).BUSINESS_TIMEZONE).toBeUndefined();
+    const wrong = settingsSchema.safeParse({ BUSINESS_TIMEZONE: 'Mars/Olympus_Mons' });
+    expect(wrong.success).toBe(false);
+    expect(JSON.stringify(wrong.error?.issues)).toContain('must be an IANA timezone');
   });
 });
 
