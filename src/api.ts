@@ -32,6 +32,8 @@ export interface SyncOdooOptions {
   /** How far back every incremental run re-reads (ms). */
   lookbackMs?: number;
   extraFields?: Record<string, string[]>;
+  /** The timezone of business dates for companies whose partner has none (IANA name); UTC when absent. */
+  businessTimezone?: string;
   logger?: Logger;
   /** Progress: called with the run's state while it runs. */
   onProgress?: (report: RunReport) => void;
@@ -59,6 +61,7 @@ export async function syncOdoo(options: SyncOdooOptions): Promise<RunReport> {
         LOOKBACK: options.lookbackMs ?? 5 * 60_000,
         EXTRA_FIELDS: options.extraFields,
         FULL_SYNC_CONCURRENCY: 4,
+        BUSINESS_TIMEZONE: options.businessTimezone,
       },
     });
     return await followRun({
