@@ -1,3 +1,5 @@
+// Over ~300 lines: one concept, the books the orders produce (chart, journals, taxes, moves, payments); its
+// parts share the move builder and the sequence numbering, and splitting them would pass both around.
 // Finance: currencies and their rates, a chart of accounts, journals and taxes per company, and the moves
 // that the orders generated before produce, as Odoo books them: an invoice per confirmed sale order (its
 // lines point at the sale lines), a vendor bill per confirmed purchase order (lines point at the purchase
