@@ -33,6 +33,8 @@ export interface SyncOdooOptions {
   /** How far back every incremental run re-reads (ms). */
   lookbackMs?: number;
   extraFields?: Record<string, string[]>;
+  /** The timezone of business dates for companies whose partner has none (IANA name); UTC when absent. */
+  businessTimezone?: string;
   logger?: Logger;
   /** Progress: called with the run's state while it runs. */
   onProgress?: (report: RunReport) => void;
@@ -60,6 +62,7 @@ export async function syncOdoo(options: SyncOdooOptions): Promise<RunReport> {
         LOOKBACK: options.lookbackMs ?? SETTING_DEFAULTS.LOOKBACK,
         EXTRA_FIELDS: options.extraFields,
         FULL_SYNC_CONCURRENCY: SETTING_DEFAULTS.FULL_SYNC_CONCURRENCY,
+        BUSINESS_TIMEZONE: options.businessTimezone,
       },
     });
     return await followRun({

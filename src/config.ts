@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
+import { isKnownTimezone } from './entities/business-date.ts';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -104,6 +105,13 @@ export const settingsSchema = z.object({
   /** The daily prune deletes finished runs and resolved missing references older than this. */
   RETENTION: duration.default('90d'),
   EXTRA_FIELDS: extraFields.optional(),
+  /** The timezone of business dates (all_sales.business_date) for companies whose partner has no tz; unset: UTC. */
+  BUSINESS_TIMEZONE: z
+    .string()
+    .trim()
+    .min(1)
+    .refine(isKnownTimezone, 'must be an IANA timezone such as Europe/Brussels or Asia/Bangkok')
+    .optional(),
 
   /** `odoo-etl worker` serves Prometheus metrics and health probes on this port (0: a free one); unset: none. */
   METRICS_PORT: positiveInt(0, 65535).optional(),

@@ -32,6 +32,7 @@ export default class Sim extends Command {
     workers: Flags.integer({ description: "calls served at once, the rest queued in arrival order (Odoo's --workers); 0 = no limit", default: 0, min: 0 }),
     'with-brand': Flags.boolean({ description: 'serve product.brand (absent on a plain Odoo, as on real servers)', default: false }),
     db: Flags.string({ description: 'database name the simulator answers to', default: 'odoo' }),
+    account: Flags.boolean({ description: 'the module account is installed (invoices, journal items…); --no-account: not, as on an Odoo without Invoicing', default: true, allowNo: true }),
     'base-automation': Flags.boolean({ description: 'the module base_automation is installed (webhook rules on 17+); --no-base-automation: not', default: true, allowNo: true }),
     // Not oclif's --json (that prints the result at exit): a server must say where it listens at start.
     json: Flags.boolean({ description: 'print the URL, db and credentials as one JSON line when ready', default: false }),
@@ -51,6 +52,7 @@ export default class Sim extends Command {
       withBrand: flags['with-brand'],
       db: flags.db,
       baseAutomation: flags['base-automation'],
+      withAccount: flags.account,
     });
     // Listen for the signals before saying we are ready, so a supervisor may stop us right after. The exit code
     // is the shell convention for a signalled stop (130 SIGINT, 143 SIGTERM), whichever exit hook runs first.

@@ -1,7 +1,8 @@
-import { col, constant, ref } from './columns.ts';
+import { businessDate, col, constant, ref } from './columns.ts';
 import type { ComputedColumn, EntitySpec, RecordValues } from './types.ts';
 
-// POS orders and sales orders in one shape, told apart by `source` ('pos' | 'sale').
+// POS orders and sales orders in one shape, told apart by `source` ('pos' | 'sale'). business_date is
+// date_order's calendar day in the company's timezone (src/entities/business-date.ts).
 
 /** pos.order has no untaxed total: total minus tax (rounded off float noise, amounts have ≤ 6 decimals). */
 export function posAmountUntaxed(values: RecordValues): number | null {
@@ -35,6 +36,7 @@ export const allSales: EntitySpec = {
         col('name', 'text'),
         col('state', 'text'),
         col('date_order', 'timestamptz'),
+        businessDate('business_date', 'date_order'),
         ref('partner_id', 'dim_customers'),
         ref('company_id', 'dim_branches'),
         ref('user_id', 'dim_users'),
@@ -61,6 +63,7 @@ export const allSales: EntitySpec = {
         col('name', 'text'),
         col('state', 'text'),
         col('date_order', 'timestamptz'),
+        businessDate('business_date', 'date_order'),
         ref('partner_id', 'dim_customers'),
         ref('company_id', 'dim_branches'),
         ref('user_id', 'dim_users'),

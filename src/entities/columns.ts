@@ -1,5 +1,5 @@
 /** Short builders for the column specs (required unless said otherwise; the field defaults to the column name). */
-import type { ColumnSpec, ColumnType, CompanyColumn, ConstantColumn, FieldColumn, FieldRef } from './types.ts';
+import type { BusinessDateColumn, ColumnSpec, ColumnType, CompanyColumn, ConstantColumn, FieldColumn, FieldRef } from './types.ts';
 
 export interface FieldOptions {
   field?: FieldRef;
@@ -31,4 +31,9 @@ export function constant(column: string, value: string): ConstantColumn {
 /** The company a per-company source's row was read for, a reference to dim_branches. */
 export function readCompany(column: string): CompanyColumn {
   return { column, type: 'integer', references: 'dim_branches', required: true, readCompany: true };
+}
+
+/** The calendar day of the datetime field `of` in the record's company's timezone (src/entities/business-date.ts). */
+export function businessDate(column: string, of: string): BusinessDateColumn {
+  return { column, type: 'date', required: true, businessDateOf: of };
 }

@@ -27,6 +27,14 @@ import { factSalesLines } from './fact_sales_lines.ts';
 import { factStock } from './fact_stock.ts';
 import { factStockLocations } from './fact_stock_locations.ts';
 import { factWarehouse } from './fact_warehouse.ts';
+import { dimAccountCodes } from './dim_account_codes.ts';
+import { dimAccounts } from './dim_accounts.ts';
+import { dimCurrencies } from './dim_currencies.ts';
+import { dimJournals } from './dim_journals.ts';
+import { dimTaxes } from './dim_taxes.ts';
+import { factCurrencyRates } from './fact_currency_rates.ts';
+import { factInvoices } from './fact_invoices.ts';
+import { factJournalItems } from './fact_journal_items.ts';
 import type { Entity, EntitySpec } from './types.ts';
 
 export * from './types.ts';
@@ -58,6 +66,15 @@ const specs: EntitySpec[] = [
   allSales,
   factSalesLines,
   factPurchases,
+  // finance (src/entities/dim_accounts.ts … fact_journal_items.ts)
+  dimCurrencies,
+  factCurrencyRates,
+  dimAccounts,
+  dimAccountCodes,
+  dimJournals,
+  dimTaxes,
+  factInvoices,
+  factJournalItems,
 ];
 
 /** Tables a spec's non-cyclic references point at (itself excluded), sorted. */

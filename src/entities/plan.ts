@@ -2,6 +2,7 @@
  * From a spec and a server's fields_get to what a sync reads and writes: the field list to request for a
  * server version, the check of required/optional fields, and the mapping of a decoded record to a row.
  */
+import { businessDateOf, type BusinessTimezones } from './business-date.ts';
 import {
   ODOO_SERIES,
   type ColumnSpec,
@@ -76,6 +77,7 @@ function forSeries<T>(byVersion: Partial<Record<OdooSeries, T>>, series: OdooSer
 /** The Odoo fields a column reads on a version ([] when the version has none, or for constants). */
 export function columnFields(column: ColumnSpec, series: OdooSeries): string[] {
   if ('constant' in column || 'readCompany' in column) return [];
+  if ('businessDateOf' in column) return [column.businessDateOf, 'company_id'];
   if ('field' in column) {
     const name = typeof column.field === 'string' ? column.field : forSeries(column.field, series);
     return name ? [name] : [];
@@ -110,6 +112,8 @@ export interface SourcePlan {
   fieldSet: string[];
   /** User-chosen additional fields (e.g. x_studio_*) present on the server, stored in `extra`. */
   extraFields: string[];
+  /** Sources with a business date column: the timezone of each company, and the rest's (withTimezones). */
+  timezones?: BusinessTimezones;
 }
 
 export type SourcePlanResult = { status: 'ok'; plan: SourcePlan } | { status: 'skipped'; reason: string };
@@ -209,6 +213,7 @@ export function toRow(
   if (entity.active) row.active = plan.nullColumns.includes('active') ? null : ((values.active as RowValue | undefined) ?? null);
   for (const column of source.columns) {
     if ('readCompany' in column) row[column.column] = company ?? null;
+    else if ('businessDateOf' in column) row[column.column] = plan.nullColumns.includes(column.column) ? null : businessDateOf(values, column.businessDateOf, plan);
     else row[column.column] = plan.nullColumns.includes(column.column) ? null : columnValue(column, values, plan.series);
   }
   if (plan.extraFields.length > 0) {
@@ -218,7 +223,7 @@ export function toRow(
 }
 
 function columnValue(column: ColumnSpec, values: RecordValues, series: OdooSeries): RowValue {
-  if ('readCompany' in column) return null;
+  if ('readCompany' in column || 'businessDateOf' in column) return null;
   if ('constant' in column) return column.constant;
   if ('compute' in column) return column.compute(values, series);
   const [field] = columnFields(column, series);

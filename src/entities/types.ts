@@ -71,7 +71,15 @@ export interface CompanyColumn extends ColumnBase {
   readCompany: true;
 }
 
-export type ColumnSpec = FieldColumn | ComputedColumn | ConstantColumn | CompanyColumn;
+/**
+ * The calendar day of a datetime field as the business counts it: in the timezone of the record's company
+ * (`company_id`), resolved once per plan (src/entities/business-date.ts; SourcePlan.timezones).
+ */
+export interface BusinessDateColumn extends ColumnBase {
+  businessDateOf: string;
+}
+
+export type ColumnSpec = FieldColumn | ComputedColumn | ConstantColumn | CompanyColumn | BusinessDateColumn;
 
 export interface SourceSpec {
   /** The Odoo model read. */

@@ -83,7 +83,9 @@ let recordedFields: Map<OdooSeries, Record<string, ModelFields>> | undefined;
 
 /** The fields_get recorded from real Odoo 16–19 servers (shipped with the simulator): labels and relations. */
 function fieldsOf(series: OdooSeries): Record<string, ModelFields> {
-  recordedFields ??= new Map(ODOO_SERIES.map((s) => [s, loadVersionFile<Record<string, ModelFields>>(s, 'fields.json')]));
+  recordedFields ??= new Map(
+    ODOO_SERIES.map((s) => [s, { ...loadVersionFile<Record<string, ModelFields>>(s, 'fields.json'), ...loadVersionFile<Record<string, ModelFields>>(s, 'finance.json') }]),
+  );
   return recordedFields.get(series)!;
 }
 
@@ -139,6 +141,9 @@ function describeFromSource(column: ColumnSpec, source: SourceSpec): string {
     .join('; ');
   // A computed column has no label of its own (its first field's would mislead: amount_untaxed is not "Total").
   if ('compute' in column) return `Computed from ${where}`;
+  if ('businessDateOf' in column) {
+    return `The calendar day of ${source.model}.${column.businessDateOf} in the company's timezone (its partner's tz, else BUSINESS_TIMEZONE, else UTC)`;
+  }
   const newest = [...groups].reverse().find((g) => g.fields.length > 0);
   const label = newest ? fieldLabel(source.model, newest.fields[0]!) : undefined;
   return label ? `${label} (${where})` : where;

@@ -14,6 +14,7 @@ import { migrateDatabase } from '../db/migrate.ts';
 import { createDatabasePool } from '../db/pool.ts';
 import { describeDatabaseUrl } from '../db/target.ts';
 import type { Logger } from '../log.ts';
+import { entityNames } from '../entities/index.ts';
 import { createOdooClient } from '../odoo/index.ts';
 import { startSimulator, type Simulator } from '../sim/index.ts';
 import { createSyncContext, type SyncContext } from '../sync/context.ts';
@@ -72,7 +73,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
     say(`==> Creating the warehouse schema in database ${DEMO_DATABASE} (odoo-etl migrate)`);
     const migration = await migrateDatabase(url, logger);
-    say(`    ${migration.applied.length} migration(s) applied, 25 tables + missing_data, job queue installed`);
+    say(`    ${migration.applied.length} migration(s) applied, ${entityNames().length} tables + missing_data, job queue installed`);
 
     const pool = await createDatabasePool(url);
     closers.push(() => pool.end());
@@ -92,7 +93,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     });
 
     const runs: RunReport[] = [];
-    say('==> Full sync of all 25 tables (odoo-etl sync): dimensions first, facts after the dimensions they reference');
+    say(`==> Full sync of all ${entityNames().length} tables (odoo-etl sync): dimensions first, facts after the dimensions they reference`);
     runs.push(await syncOnce(url, context, options, true));
 
     say('==> Changing records in Odoo');

@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FINANCE_MODELS } from './served-models.ts';
 
 const VERSIONS = ['16.0', '17.0', '18.0', '19.0'] as const;
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -37,11 +38,15 @@ for (const v of VERSIONS) {
 
   const out = path.join(simRoot, v);
   fs.mkdirSync(out, { recursive: true });
+  // The finance models go to finance.json (served after the others, account.* only with the module).
   const models: Record<string, unknown> = {};
+  const finance: Record<string, unknown> = {};
   for (const f of fs.readdirSync(path.join(src, 'fields')).sort()) {
-    models[f.replace(/\.json$/, '')] = readJson(path.join(src, 'fields', f));
+    const model = f.replace(/\.json$/, '');
+    (model in FINANCE_MODELS ? finance : models)[model] = readJson(path.join(src, 'fields', f));
   }
   fs.writeFileSync(path.join(out, 'fields.json'), JSON.stringify(models));
+  fs.writeFileSync(path.join(out, 'finance.json'), JSON.stringify(Object.fromEntries(Object.keys(FINANCE_MODELS).map((m) => [m, finance[m]]))));
   fs.copyFileSync(path.join(src, 'version.json'), path.join(out, 'version.json'));
   const faults: Record<string, { faultCode: number | null; faultString: string | null }> = {};
   for (const f of fs.readdirSync(path.join(src, 'faults')).sort()) {

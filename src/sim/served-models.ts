@@ -1,5 +1,7 @@
 // The models the simulator serves: every model of the version's recorded fields_get, plus the few that
-// recording leaves out (ir.config_parameter, and the OCA product.brand when asked for).
+// recording leaves out (ir.config_parameter, and the OCA product.brand when asked for). The finance models
+// (recorded fields_get in finance.json) come after them: res.currency(.rate) always (module base), the
+// account.* models unless the simulated Odoo lacks the `account` module.
 import { Db, ModelTable } from './store.ts';
 import { loadVersionFile, type ModelFields, type OdooVersion } from './versions.ts';
 
@@ -31,14 +33,26 @@ const CONFIG_PARAMETER_FIELDS: ModelFields = {
   ...STAMP_FIELDS,
 };
 
+/** The models of finance.json and the module each comes from (account.* are absent without `account`). */
+export const FINANCE_MODELS: Record<string, 'base' | 'account'> = {
+  'res.currency': 'base',
+  'res.currency.rate': 'base',
+  'account.account': 'account',
+  'account.journal': 'account',
+  'account.tax': 'account',
+  'account.move': 'account',
+  'account.move.line': 'account',
+};
+
 /** Models whose records Odoo creates without a company (shared by all companies) unless one is given. */
 export const SHARED_BY_DEFAULT = new Set(['res.partner', 'product.template', 'product.product', 'loyalty.program', 'uom.uom', 'crm.team']);
 
 /** An empty database with the version's models (product.template gains product_brand_id with the brand). */
-export function emptyDb(version: OdooVersion, seed: number, withBrand: boolean): Db {
+export function emptyDb(version: OdooVersion, seed: number, withBrand: boolean, withAccount = true): Db {
   const db = new Db(version, seed);
   const all = loadVersionFile<Record<string, ModelFields>>(version, 'fields.json');
   for (const [model, fields] of Object.entries(all)) {
+    if (model in FINANCE_MODELS) continue;
     const f = { ...fields };
     if (withBrand && model === 'product.template') {
       f.product_brand_id = { type: 'many2one', string: 'Brand', relation: 'product.brand', store: true, readonly: false, required: false, company_dependent: false };
@@ -47,5 +61,11 @@ export function emptyDb(version: OdooVersion, seed: number, withBrand: boolean):
   }
   db.tables.set('ir.config_parameter', new ModelTable('ir.config_parameter', CONFIG_PARAMETER_FIELDS));
   if (withBrand) db.tables.set('product.brand', new ModelTable('product.brand', BRAND_FIELDS));
+  // After the others, so the ids the dataset gives every other model's rows (ir.model) stay as they were.
+  const finance = loadVersionFile<Record<string, ModelFields>>(version, 'finance.json');
+  for (const [model, fields] of Object.entries(finance)) {
+    if (FINANCE_MODELS[model] === 'account' && !withAccount) continue;
+    db.tables.set(model, new ModelTable(model, fields));
+  }
   return db;
 }

@@ -30,6 +30,8 @@ export interface SimulatorOptions {
   /** Calls served at once, the rest queued in arrival order, as Odoo's `--workers` (setting `workers`; default 0 = no limit). */
   workers?: number;
   withBrand?: boolean;
+  /** Is the module `account` installed (default true)? Without it no account.* model is served. */
+  withAccount?: boolean;
   db?: string;
   /** More users beside admin and demo; not admin = restricted like demo. Companies default to the head office. */
   users?: { login: string; password: string; apiKey?: string; admin?: boolean; companyIds?: number[] }[];
@@ -69,7 +71,7 @@ export class Simulator extends SimDatabase {
   constructor(private readonly opts: SimulatorOptions = {}) {
     const version = opts.version ?? '17.0';
     const seed = opts.seed ?? 1;
-    const data = emptyDb(version, seed, !!opts.withBrand);
+    const data = emptyDb(version, seed, !!opts.withBrand, opts.withAccount !== false);
     if (opts.recordedRecords) loadRecordedRecords(data, opts.recordedRecords);
     else generateDataset(data, { seed, scale: opts.scale ?? 1, withBrand: !!opts.withBrand, demoUid: demoUid(version) });
     super(data);

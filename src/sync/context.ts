@@ -11,7 +11,7 @@ import { userCompanies } from '../odoo/session.ts';
 import type { SyncObserver } from './observer.ts';
 
 export type SyncSettings = Pick<Settings, 'BATCH_SIZE' | 'LOOKBACK' | 'EXTRA_FIELDS' | 'FULL_SYNC_CONCURRENCY'> &
-  Partial<Pick<Settings, 'BATCH_TARGET'>>;
+  Partial<Pick<Settings, 'BATCH_TARGET' | 'BUSINESS_TIMEZONE'>>;
 
 export interface OdooSession {
   /** `16.0` … `19.0` (saas versions map to their base series). */

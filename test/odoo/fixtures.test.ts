@@ -21,10 +21,13 @@ import { fixturesDir } from '../support/fixtures-dir.ts';
 
 const versions = readdirSync(fixturesDir).filter((d) => /^\d+\.0$/.test(d));
 const readJson = (...p: string[]): unknown => JSON.parse(readFileSync(path.join(fixturesDir, ...p), 'utf8'));
-// fields_get as recorded, from the simulator's copy (one file per version, not duplicated under test/).
+// fields_get as recorded, from the simulator's copy (fields.json and finance.json per version, not duplicated under test/).
 const fieldsByVersion = new Map<string, Record<string, FieldsGetResult>>();
 function fieldsOf(version: string, model: string): FieldsGetResult {
-  if (!fieldsByVersion.has(version)) fieldsByVersion.set(version, loadVersionFile(version as OdooVersion, 'fields.json'));
+  if (!fieldsByVersion.has(version)) {
+    const v = version as OdooVersion;
+    fieldsByVersion.set(version, { ...loadVersionFile<Record<string, FieldsGetResult>>(v, 'fields.json'), ...loadVersionFile<Record<string, FieldsGetResult>>(v, 'finance.json') });
+  }
   return fieldsByVersion.get(version)![model]!;
 }
 const PASSWORD = 'correct-horse-battery-staple';

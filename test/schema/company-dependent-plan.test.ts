@@ -7,7 +7,7 @@ import { CompanyDependentColumnError, entities, getEntity, ODOO_SERIES, planSour
 import { loadVersionFile } from '../../src/sim/versions.ts';
 
 const recorded = Object.fromEntries(
-  ODOO_SERIES.map((v) => [v, loadVersionFile<Record<string, Record<string, unknown>>>(v, 'fields.json')]),
+  ODOO_SERIES.map((v) => [v, { ...loadVersionFile<Record<string, Record<string, unknown>>>(v, 'fields.json'), ...loadVersionFile<Record<string, Record<string, unknown>>>(v, 'finance.json') }]),
 ) as Record<OdooSeries, Record<string, Record<string, unknown>>>;
 
 describe.each(ODOO_SERIES)('company-dependent columns on the recorded Odoo %s', (series) => {
@@ -21,6 +21,9 @@ describe.each(ODOO_SERIES)('company-dependent columns on the recorded Odoo %s', 
       }
     }
     expect(found.sort()).toEqual([
+      // the account's code: 16/17 `code` (one company), 18+ the company-dependent `code_store`
+      ...(series === '18.0' || series === '19.0' ? ['dim_account_codes.code@row'] : []),
+      'dim_accounts.code@main',
       'dim_product_costs.standard_price@row',
       'dim_products.standard_price@record',
       'dim_products_product.standard_price@record',

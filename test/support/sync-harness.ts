@@ -9,7 +9,9 @@
 import { sql } from 'slonik';
 import { z } from 'zod';
 import { entities, planSource, selectionRows, seriesOf, toRow, type Entity } from '../../src/entities/index.ts';
+import { hasBusinessDate, withTimezones } from '../../src/entities/business-date.ts';
 import { silentLogger, type Logger } from '../../src/log.ts';
+import { companyTimezones } from '../../src/sync/business-timezones.ts';
 import { createOdooClient, makeRecordDecoder, type OdooClient } from '../../src/odoo/index.ts';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.ts';
 import { createSyncContext, type SyncContext, type SyncSettings } from '../../src/sync/context.ts';
@@ -105,7 +107,8 @@ export async function expectedRows(sim: Simulator, odoo: OdooClient, entity: Ent
       rows.push(...selectionRows(fieldsGet, source.selectionOf));
       continue;
     }
-    const planned = planSource(entity, source, series, fieldsGet);
+    // business dates in each company's partner's tz, else UTC (the harness syncs without BUSINESS_TIMEZONE)
+    const planned = hasBusinessDate(source) ? withTimezones(planSource(entity, source, series, fieldsGet), await companyTimezones(odoo, companies, undefined)) : planSource(entity, source, series, fieldsGet);
     if (planned.status !== 'ok') continue;
     const decode = makeRecordDecoder(source.model, fieldsGet, planned.plan.fields);
     const readAs = (company: number) => odoo.searchRead(source.model, { domain: [], fields: planned.plan.fields, context: contextFor(company) });

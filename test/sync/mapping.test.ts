@@ -68,6 +68,10 @@ describe.each([
       color: 7,
     });
     sim.write('res.partner', [customer], { commercial_partner_id: customer });
+    // The companies' timezones, for business_date: the HQ in UTC+7, the branch in Los Angeles (UTC−8 in February).
+    const companyPartner = (id: number) => sim.records('res.company').find((c) => c.id === id)!.partner_id as number;
+    sim.write('res.partner', [companyPartner(1)], { tz: 'Asia/Bangkok' });
+    sim.write('res.partner', [companyPartner(2)], { tz: 'America/Los_Angeles' });
 
     const posOrder = sim.create('pos.order', {
       name: 'HQ Shop/0999',
@@ -199,6 +203,8 @@ describe.each([
       name: 'HQ Shop/0999',
       state: 'paid',
       date_order: '2026-03-01T17:45:30+00:00',
+      // 00:45 on 2 March in Bangkok
+      business_date: '2026-03-02',
       partner_id: customer,
       company_id: 1,
       user_id: 2,
@@ -230,6 +236,8 @@ describe.each([
       name: 'S00999',
       state: 'sale',
       date_order: '2026-02-27T10:00:00+00:00',
+      // 02:00 on 27 February in Los Angeles
+      business_date: '2026-02-27',
       partner_id: customer,
       company_id: 2,
       user_id: 6,

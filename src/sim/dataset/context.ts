@@ -21,7 +21,7 @@ export function dt(ms: number): string {
 export const d10 = (ms: number): string => dt(ms).slice(0, 10);
 export const r2 = (x: number): number => Math.round(x * 100) / 100;
 
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -8,6 +8,7 @@
 import type { Db } from '../store.ts';
 import { ADMIN_UID, createGen, type DatasetOptions } from './context.ts';
 import { generateParties } from './company.ts';
+import { generateFinance } from './finance.ts';
 import { generateHr } from './hr.ts';
 import { FIRST, LAST } from './names.ts';
 import { generatePos } from './pos.ts';
@@ -32,6 +33,7 @@ export function generateDataset(db: Db, o: DatasetOptions): void {
   generatePos(g, companies, branch, saleable, customers);
   generateSales(g, companies, branch, saleable, customers, [ADMIN_UID, o.demoUid]);
   generatePurchases(g, companies, branch, saleable, vendors);
+  generateFinance(g, companies); // a random sequence of its own: the records above stay as they were
 
   g.put('ir.config_parameter', { id: 1, key: 'web.base.url', value: 'http://localhost:8069', ...g.dimStamp() });
   g.put('ir.config_parameter', { id: 2, key: 'database.uuid', value: `00000000-0000-4000-8000-${String(o.seed).padStart(12, '0')}`, ...g.dimStamp() });

@@ -12,6 +12,7 @@ import { planSource, seriesOf, type SourcePlan } from '../../entities/plan.ts';
 import type { Entity } from '../../entities/types.ts';
 import type { Domain } from '../../odoo/index.ts';
 import { ServerClock } from '../../odoo/server-clock.ts';
+import { planWithTimezones } from '../business-timezones.ts';
 import type { SyncContext } from '../context.ts';
 import { hasStockCheck } from '../stock-check.ts';
 import { MODES, sourceMode } from './source-mode.ts';
@@ -58,7 +59,9 @@ export async function planEntity(ctx: SyncContext, runId: number, entity: Entity
   const extra = ctx.settings.EXTRA_FIELDS?.[entity.table] ?? [];
   const uncached = new Set(entity.sources.map((s) => s.model).filter((m) => !ctx.fieldsCached(m)));
   let calls = uncached.size;
-  const resolved = await Promise.all(entity.sources.map(async (source) => planSource(entity, source, series, await ctx.fieldsGet(source.model), extra)));
+  const resolved = await Promise.all(
+    entity.sources.map(async (source) => planWithTimezones(ctx, session, source, planSource(entity, source, series, await ctx.fieldsGet(source.model), extra), runId)),
+  );
   const skipped = resolved.find((r) => r.status === 'skipped');
   if (skipped?.status === 'skipped') {
     if (ahead) return undefined;
