@@ -104,6 +104,8 @@ export const settingsSchema = z.object({
   /** The daily prune deletes finished runs and resolved missing references older than this. */
   RETENTION: duration.default('90d'),
   EXTRA_FIELDS: extraFields.optional(),
+  /** The file declaring the user's own tables (src/declared); unset: odoo-etl.tables.yaml in the working directory, if there. */
+  ODOO_ETL_TABLES: z.string().trim().min(1).optional(),
 
   /** `odoo-etl worker` serves Prometheus metrics and health probes on this port (0: a free one); unset: none. */
   METRICS_PORT: positiveInt(0, 65535).optional(),
