@@ -125,5 +125,8 @@ describe('a declaration through migrate and check', () => {
         'x_studio_product_id: x_delivery_slot.x_studio_product_id points at product.product, but dim_customers mirrors res.partner',
     );
     expect(checked.code).toBe(1);
+    // x_bad was created too (its declaration is valid; its mismatch with the server is check's to say).
+    expect(report.checks.find((c) => c.check === 'declared tables (database)')).toMatchObject({ status: 'ok' });
+    expect(report.checks.find((c) => c.check === 'declared tables (database)')?.detail).toMatch(/^x_slots: 4 change\(s\), last \d{4}-\d\d-\d\d \d\d:\d\dZ; x_bad: 4 change\(s\), last /);
   });
 });

@@ -1,4 +1,4 @@
-// Declared tables on the simulator (Odoo 17): a Studio model (x_delivery_slot) referencing partners and
+// Declared tables on the simulator (Odoo 16–19): a Studio model (x_delivery_slot) referencing partners and
 // products, and stock.picking. migrate creates them (types from fields_get where not declared), a sync
 // fills them through the ordinary engine (inferred members, missing_data), a second migrate does nothing,
 // a column added to the declaration is backfilled by the next run, a removed one is kept and a type change
@@ -43,7 +43,7 @@ const slotRow = z.object({
   quantity: z.number().nullable(), slot_date: z.string().nullable(), x_studio_state: z.string().nullable(),
 });
 
-describe('declared tables sync through the engine', () => {
+describe.each(['16.0', '17.0', '18.0', '19.0'] as const)('declared tables sync through the engine on Odoo %s', (version) => {
   let h: SyncHarness;
   let partner: number;
   let product: number;
@@ -57,7 +57,7 @@ describe('declared tables sync through the engine', () => {
            x_studio_slot_date::text as slot_date, x_studio_state from x_delivery_slots order by odoo_id`);
 
   beforeAll(async () => {
-    h = await startHarness({ sim: { version: '17.0', scale: 1, seed: 5, customModels: true } });
+    h = await startHarness({ sim: { version, scale: 1, seed: 5, customModels: true } });
     partner = h.sim.records('res.partner')[0]!.id;
     product = h.sim.records('product.product')[0]!.id;
     pickingType = h.sim.records('stock.picking.type').find((t) => t.code === 'outgoing')!.id;
