@@ -11,6 +11,8 @@ import { parseDeclarations } from '../../src/declared/load.ts';
 import { useDeclarations } from '../../src/declared/to-spec.ts';
 import { migrateDatabase } from '../../src/db/migrate.ts';
 import { reconcileDeletions } from '../../src/sync/reconcile.ts';
+import { dbtSources } from '../../src/ops/dbt-sources.ts';
+import { getStatus } from '../../src/ops/status.ts';
 import { startHarness, type SyncHarness } from '../support/sync-harness.ts';
 
 const DECLARATION = `
@@ -124,6 +126,20 @@ describe.each(['16.0', '17.0', '18.0', '19.0'] as const)('declared tables sync t
     const picked = await h.db.pool.any(sql.type(z.object({ odoo_id: z.number(), name: z.string(), partner_id: z.number(), picking_type_id: z.number(), location_id: z.number(), scheduled: z.string(), state: z.string() }))`
       select odoo_id, name, partner_id, picking_type_id, location_id, to_char(scheduled_date at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') as scheduled, state from x_pickings`);
     expect(picked).toEqual([{ odoo_id: pickings[0], name: 'WH/OUT/00001', partner_id: partner, picking_type_id: pickingType, location_id: location, scheduled: '2026-03-01 09:30:00', state: 'assigned' }]);
+  });
+
+  it('status and dbt-sources show them as any table', async () => {
+    const status = await getStatus(h.db.pool, {
+      settings: { FRESHNESS: 3_600_000, SYNC_SCHEDULE: '*/15 * * * *', RECONCILE_SCHEDULE: '0 * * * *', ODOO_URL: undefined, ODOO_DB: undefined, ODOO_USERNAME: undefined, ODOO_TRANSPORT: 'auto' },
+      database: 'test',
+    });
+    const slotsStatus = status.entities.find((e) => e.entity === 'x_delivery_slots')!;
+    expect(slotsStatus.rows).toBe(2);
+    expect(slotsStatus.lastSuccessAt).not.toBeNull();
+    const tables = dbtSources({ freshnessMs: 3_600_000 }).sources[0]!.tables;
+    const picking = tables.find((t) => t.name === 'x_pickings')!;
+    const partnerColumn = picking.columns.find((c) => c.name === 'partner_id')!;
+    expect(partnerColumn.data_tests).toContainEqual({ relationships: { arguments: { to: "source('odoo', 'dim_customers')", field: 'odoo_id' } } });
   });
 
   it('sync --entity runs only the declared table, incrementally', async () => {
