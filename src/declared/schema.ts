@@ -30,6 +30,8 @@ const columnObject = z
     type: z.enum(COLUMN_TYPES).optional(),
     /** A many2one mirrored by another table (built-in or declared): integer column with a foreign key. */
     references: z.string().optional(),
+    /** The reference closes a cycle between declared tables: it does not order the run (a row loaded first gets an inferred member). */
+    cyclic: z.boolean().optional(),
     /** false: the column is NULL where the server lacks the field (one warning) instead of an error. */
     required: z.boolean().default(true),
     /** Company-dependent field: the record's company's value (else the main company's), or the main company's. */

@@ -15,7 +15,7 @@ export function toEntitySpec(table: DeclaredTable): EntitySpec {
     required: column.required,
     ...(column.references ? { references: column.references } : {}),
     // A declared table referencing itself (a parent) must not order the run after itself.
-    ...(column.references === table.name ? { cyclic: true } : {}),
+    ...(column.references === table.name || column.cyclic ? { cyclic: true } : {}),
     ...(column.companyDependent ? { companyDependent: column.companyDependent } : {}),
   }));
   return {

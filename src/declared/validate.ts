@@ -2,7 +2,8 @@
  * What a declaration's shape cannot say: names unique and apart from the built-in tables, references to
  * tables that exist and are keyed by odoo_id, reserved column names, a reference typed integer.
  */
-import { entities, isBuiltIn } from '../entities/index.ts';
+import { entities, isBuiltIn, topologicalOrder } from '../entities/index.ts';
+import { toEntitySpec } from './to-spec.ts';
 import { RESERVED_COLUMNS, type DeclarationFile } from './schema.ts';
 
 export interface PathProblem {
@@ -38,5 +39,14 @@ export function semanticProblems(file: DeclarationFile): PathProblem[] {
       }
     }
   });
+  if (problems.length === 0) {
+    // References between declared tables must leave an order to run them in.
+    try {
+      topologicalOrder([...entities.filter((e) => isBuiltIn(e.table)), ...file.tables.map(toEntitySpec)]);
+    } catch (error) {
+      const cycle = (error as Error).message.replace('mark one reference cyclic', 'mark one of those references "cyclic: true"');
+      problems.push({ path: ['tables'], message: cycle });
+    }
+  }
   return problems;
 }

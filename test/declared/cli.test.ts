@@ -10,6 +10,7 @@ import { startSimulator, type Simulator } from '../../src/sim/index.ts';
 import { emptyDatabase } from '../support/database.ts';
 import { runCli, odooEnv } from '../ops/cli.ts';
 import { checkReportSchema } from '../../src/ops/check/result.ts';
+import pg from 'pg';
 
 describe.each(['16.0', '19.0'] as const)('odoo-etl tables scaffold on Odoo %s', (version) => {
   let sim: Simulator;
@@ -128,5 +129,22 @@ describe('a declaration through migrate and check', () => {
     // x_bad was created too (its declaration is valid; its mismatch with the server is check's to say).
     expect(report.checks.find((c) => c.check === 'declared tables (database)')).toMatchObject({ status: 'ok' });
     expect(report.checks.find((c) => c.check === 'declared tables (database)')?.detail).toMatch(/^x_slots: 4 change\(s\), last \d{4}-\d\d-\d\d \d\d:\d\dZ; x_bad: 4 change\(s\), last /);
+  });
+
+  it('sync --entity syncs a declared table from the command line', async () => {
+    const partner = sim.records('res.partner')[0]!.id;
+    const slot = sim.create('x_delivery_slot', { x_name: 'Friday 8-10', x_studio_partner_id: partner, x_studio_quantity: 3.25 });
+    const env = { DATABASE_URL: db.url, ODOO_ETL_TABLES: 'tables.json.yaml', ...odooEnv(sim, 'admin', 'admin') };
+    const result = await runCli(['sync', '--entity', 'x_slots', '--quiet'], env, { cwd });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const rows = await client.query('select odoo_id, x_name, x_studio_partner_id, x_studio_quantity::float8 as q from x_slots');
+      expect(rows.rows).toEqual([{ odoo_id: slot, x_name: 'Friday 8-10', x_studio_partner_id: partner, q: 3.25 }]);
+    } finally {
+      await client.end();
+    }
   });
 });

@@ -118,6 +118,21 @@ describe('declaration file', () => {
     expect(message).toContain('tables.yaml:4: table x_q, model: Required');
   });
 
+  it('references between declared tables that form a cycle, unless one is marked cyclic', () => {
+    const tables = (cyclic: string) => [
+      'tables:',
+      '  - name: x_a',
+      '    model: x_a',
+      '    columns: { b_id: { references: x_b } }',
+      '  - name: x_b',
+      '    model: x_b',
+      `    columns: { a_id: { references: x_a${cyclic} } }`,
+    ].join('\n');
+    expect(problemOf(tables(''))).toBe('tables.yaml:2: tables: entity references form a cycle among x_a, x_b: mark one of those references "cyclic: true"');
+    const spec = toEntitySpec(parseDeclarations(tables(', cyclic: true'), 'tables.yaml').tables[1]!);
+    expect(spec.sources[0]!.columns[0]).toEqual({ column: 'a_id', type: 'integer', field: 'a_id', required: true, references: 'x_a', cyclic: true });
+  });
+
   it('broken YAML names its line', () => {
     expect(problemOf('tables:\n  - name: x_p\n    model: [stock.picking\n')).toMatch(/^tables\.yaml:4: not valid YAML\/JSON: Flow sequence/);
   });
