@@ -5,6 +5,7 @@
  * a column the declaration no longer names stays (reported), a changed type is refused. Each step is
  * logged in etl.declared_change. Identifiers go through sql.identifier, never into a string.
  */
+import crypto from 'node:crypto';
 import { sql, type DatabaseTransactionConnection } from 'slonik';
 import { z } from 'zod';
 import type { DatabasePool } from '../db/pool.ts';
@@ -135,7 +136,7 @@ async function ensureIndexesAndKeys(tx: DatabaseTransactionConnection, table: De
   }
   for (const [column, declared] of Object.entries(table.columns)) {
     if (!declared.references) continue;
-    const constraint = `${table.name}_${column}_fkey`;
+    const constraint = foreignKeyName(table.name, column);
     const exists = await tx.oneFirst(sql.type(z.object({ exists: z.boolean() }))`
       select exists (select 1 from pg_constraint where conname = ${constraint} and conrelid = to_regclass(${`public.${table.name}`})) as exists`);
     if (exists) continue;
@@ -144,6 +145,16 @@ async function ensureIndexesAndKeys(tx: DatabaseTransactionConnection, table: De
     changes.push({ table: table.name, action: 'add_foreign_key', column, detail: `references ${declared.references}` });
   }
   return changes;
+}
+
+/**
+ * `<table>_<column>_fkey` as the built-in tables name theirs; PostgreSQL cuts names at 63 bytes, so a longer
+ * one is shortened with a hash of the column (stable, so the next migrate finds it).
+ */
+export function foreignKeyName(table: string, column: string): string {
+  const name = `${table}_${column}_fkey`;
+  if (name.length <= 63) return name;
+  return `${table}_${crypto.createHash('sha1').update(column).digest('hex').slice(0, 10)}_fkey`;
 }
 
 /** A column type as SQL (from the fixed list above, never from input text). */

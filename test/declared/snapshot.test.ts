@@ -40,4 +40,15 @@ describe('a declared snapshot table (Odoo 18)', () => {
       { x_name: 'B', x_studio_state: 'full', deleted: false },
     ]);
   });
+
+  it('names at the longest allowed (40 characters each) migrate twice without a clash of cut names', async () => {
+    const table = `x_${'t'.repeat(38)}`;
+    const column = `x_${'c'.repeat(38)}`;
+    const text = `tables:\n  - name: ${table}\n    model: x_delivery_slot\n    columns:\n      ${column}: { field: x_studio_partner_id, references: dim_customers }\n`;
+    const tables = parseDeclarations(text, 'tables.yaml').tables;
+    const first = await migrateDatabase(h.db.url, undefined, { declared: tables });
+    expect(first.declared.map((c) => c.action)).toEqual(['create_table', 'create_index', 'create_index', 'add_foreign_key']);
+    const second = await migrateDatabase(h.db.url, undefined, { declared: tables });
+    expect(second.declared).toEqual([]);
+  });
 });
