@@ -107,6 +107,11 @@ describe('a declaration through migrate and check', () => {
       '    columns:',
       '      x_studio_slot_date: boolean',
       '      x_studio_product_id: { references: dim_customers }',
+      '      x_nope: text',
+      '  - name: x_gone',
+      '    model: x_nothing',
+      '    columns:',
+      '      x_name: text',
     ].join('\n');
     fs.writeFileSync(path.join(cwd, 'tables.json.yaml'), declaration);
     const env = { DATABASE_URL: db.url, ODOO_ETL_TABLES: 'tables.json.yaml', ...odooEnv(sim, 'admin', 'admin') };
@@ -123,12 +128,14 @@ describe('a declaration through migrate and check', () => {
     expect(report.checks.find((c) => c.check === 'declared x_slots')).toEqual({ check: 'declared x_slots', status: 'ok', detail: 'x_delivery_slot: 3 field(s) with compatible types' });
     expect(report.checks.find((c) => c.check === 'declared x_bad')?.detail).toBe(
       'x_studio_slot_date: x_delivery_slot.x_studio_slot_date is a date field, which a boolean column cannot hold; ' +
-        'x_studio_product_id: x_delivery_slot.x_studio_product_id points at product.product, but dim_customers mirrors res.partner',
+        'x_studio_product_id: x_delivery_slot.x_studio_product_id points at product.product, but dim_customers mirrors res.partner; ' +
+        'x_nope: x_delivery_slot has no field x_nope (or the API user may not see it)',
     );
+    expect(report.checks.find((c) => c.check === 'declared x_gone')).toMatchObject({ status: 'fail', detail: 'Odoo has no model x_nothing' });
     expect(checked.code).toBe(1);
     // x_bad was created too (its declaration is valid; its mismatch with the server is check's to say).
     expect(report.checks.find((c) => c.check === 'declared tables (database)')).toMatchObject({ status: 'ok' });
-    expect(report.checks.find((c) => c.check === 'declared tables (database)')?.detail).toMatch(/^x_slots: 4 change\(s\), last \d{4}-\d\d-\d\d \d\d:\d\dZ; x_bad: 4 change\(s\), last /);
+    expect(report.checks.find((c) => c.check === 'declared tables (database)')?.detail).toMatch(/^x_slots: 4 change\(s\), last \d{4}-\d\d-\d\d \d\d:\d\dZ; x_bad: 4 change\(s\), last [^;]*; x_gone: 3 change\(s\), last /);
   });
 
   it('sync --entity syncs a declared table from the command line', async () => {

@@ -133,6 +133,22 @@ describe('declaration file', () => {
     expect(spec.sources[0]!.columns[0]).toEqual({ column: 'a_id', type: 'integer', field: 'a_id', required: true, references: 'x_a', cyclic: true });
   });
 
+  it('a name too long, a bad field name, a bad companyDependent, a bad required', () => {
+    const text = [
+      'tables:',
+      `  - name: x_${'n'.repeat(39)}`,
+      '    model: product.product',
+      '    columns:',
+      '      price: { field: Standard-Price, companyDependent: branch, required: maybe }',
+    ].join('\n');
+    const message = problemOf(text);
+    expect(message).toContain(`tables.yaml:2: table x_${'n'.repeat(39)}, name: at most 40 characters`);
+    expect(message).toContain('tables.yaml:5: table x_nnn');
+    expect(message).toContain('columns.price.field: an Odoo field name');
+    expect(message).toContain("columns.price.companyDependent: Invalid enum value. Expected 'record' | 'main', received 'branch'");
+    expect(message).toContain('columns.price.required: Expected boolean, received string');
+  });
+
   it('broken YAML names its line', () => {
     expect(problemOf('tables:\n  - name: x_p\n    model: [stock.picking\n')).toMatch(/^tables\.yaml:4: not valid YAML\/JSON: Flow sequence/);
   });
