@@ -27,6 +27,8 @@ export async function checkDeclaredTable(odoo: OdooClient, table: DeclaredTable,
   }
   const problems: string[] = [];
   const read: string[] = [];
+  if (table.sync === 'incremental' && !('write_date' in fields)) problems.push(`${table.model} has no write_date to sync incrementally on: declare "sync: snapshot"`);
+  if (table.active && !('active' in fields)) problems.push(`${table.model} has no field active: remove "active: true"`);
   for (const [name, column] of Object.entries(table.columns)) {
     const field = column.field ?? name;
     const info = fields[field];
