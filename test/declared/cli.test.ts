@@ -104,6 +104,7 @@ describe('a declaration through migrate and check', () => {
       '      x_studio_quantity:',
       '  - name: x_bad',
       '    model: x_delivery_slot',
+      '    active: true',
       '    columns:',
       '      x_studio_slot_date: boolean',
       '      x_studio_product_id: { references: dim_customers }',
@@ -127,7 +128,8 @@ describe('a declaration through migrate and check', () => {
     const report = checkReportSchema.parse(JSON.parse(checked.stdout));
     expect(report.checks.find((c) => c.check === 'declared x_slots')).toEqual({ check: 'declared x_slots', status: 'ok', detail: 'x_delivery_slot: 3 field(s) with compatible types' });
     expect(report.checks.find((c) => c.check === 'declared x_bad')?.detail).toBe(
-      'x_studio_slot_date: x_delivery_slot.x_studio_slot_date is a date field, which a boolean column cannot hold; ' +
+      'x_delivery_slot has no field active: remove "active: true"; ' +
+        'x_studio_slot_date: x_delivery_slot.x_studio_slot_date is a date field, which a boolean column cannot hold; ' +
         'x_studio_product_id: x_delivery_slot.x_studio_product_id points at product.product, but dim_customers mirrors res.partner; ' +
         'x_nope: x_delivery_slot has no field x_nope (or the API user may not see it)',
     );
