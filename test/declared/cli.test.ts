@@ -10,6 +10,7 @@ import { startSimulator, type Simulator } from '../../src/sim/index.ts';
 import { emptyDatabase } from '../support/database.ts';
 import { runCli, odooEnv } from '../ops/cli.ts';
 import { checkReportSchema } from '../../src/ops/check/result.ts';
+import { declaredTablesReportSchema } from '../../src/declared/changes.ts';
 import pg from 'pg';
 
 describe.each(['16.0', '19.0'] as const)('odoo-etl tables scaffold on Odoo %s', (version) => {
@@ -155,5 +156,26 @@ describe('a declaration through migrate and check', () => {
     } finally {
       await client.end();
     }
+  });
+
+  it('tables lists the declared tables and what migrate did to each', async () => {
+    const env = { DATABASE_URL: db.url, ODOO_ETL_TABLES: 'tables.json.yaml' };
+    const json = await runCli(['tables', '--json'], env, { cwd });
+    expect(json.code).toBe(0);
+    const report = declaredTablesReportSchema.parse(JSON.parse(json.stdout));
+    expect(report.tables.map((t) => [t.table, t.model, t.sync, t.columns.join(',')])).toEqual([
+      ['x_slots', 'x_delivery_slot', 'incremental', 'x_name,x_studio_partner_id,x_studio_quantity'],
+      ['x_bad', 'x_delivery_slot', 'incremental', 'x_studio_slot_date,x_studio_product_id,x_nope'],
+      ['x_gone', 'x_nothing', 'incremental', 'x_name'],
+    ]);
+    expect(report.tables[0]!.changes.map((c) => [c.action, c.column, c.detail])).toEqual([
+      ['add_foreign_key', 'x_studio_partner_id', 'references dim_customers'],
+      ['create_index', null, 'x_slots_synced_at_idx'],
+      ['create_index', null, 'x_slots_write_date_idx'],
+      ['create_table', null, 'x_delivery_slot: x_name text, x_studio_partner_id integer, x_studio_quantity numeric'],
+    ]);
+    const text = await runCli(['tables'], env, { cwd });
+    expect(text.stdout).toContain('x_slots ← x_delivery_slot, incremental: x_name, x_studio_partner_id, x_studio_quantity\n');
+    expect(text.stdout).toMatch(/\n    \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ  create table \(x_delivery_slot: x_name text/);
   });
 });
