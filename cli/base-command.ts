@@ -9,6 +9,8 @@ import { Command, Flags, type Interfaces } from '@oclif/core';
 import { ConfigError, loadConfig, secretValues, type LoadOptions, type Settings, type SettingsInput } from '../src/config.ts';
 import { createDatabasePool, guardsFromSettings, type DatabasePool, type PoolOptions } from '../src/db/pool.ts';
 import { assertMigrated } from '../src/db/schema-check.ts';
+import { DeclarationError, loadDeclarations } from '../src/declared/load.ts';
+import { useDeclarations } from '../src/declared/to-spec.ts';
 import { openTargetDatabase, type TargetDatabase } from '../src/db/target.ts';
 import type { OdooCallObserver } from '../src/odoo/index.ts';
 import { createSyncContext, odooClientFromSettings, type SyncContext } from '../src/sync/context.ts';
@@ -78,6 +80,19 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       throw error;
     }
     installProcessGuards({ logger: this.logger });
+    this.useDeclaredTables();
+  }
+
+  /** The user's declared tables (ODOO_ETL_TABLES) join the registry before any command looks at it; a mistake is exit 2. */
+  private useDeclaredTables(): void {
+    try {
+      const declared = loadDeclarations(this.settings.ODOO_ETL_TABLES);
+      useDeclarations(declared.tables);
+      if (declared.tables.some((t) => t.history)) this.logger.warn({ file: declared.file }, 'history: true is accepted but not active yet: no history is kept');
+    } catch (error) {
+      if (error instanceof DeclarationError) this.error(error.message, { exit: 2 });
+      throw error;
+    }
   }
 
   /** Checks, now, settings groups that only some uses of the command need (exit 2 naming what is missing). */

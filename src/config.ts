@@ -112,6 +112,8 @@ export const settingsSchema = z.object({
     .min(1)
     .refine(isKnownTimezone, 'must be an IANA timezone such as Europe/Brussels or Asia/Bangkok')
     .optional(),
+  /** The file declaring the user's own tables (src/declared); unset: odoo-etl.tables.yaml in the working directory, if there. */
+  ODOO_ETL_TABLES: z.string().trim().min(1).optional(),
 
   /** `odoo-etl worker` serves Prometheus metrics and health probes on this port (0: a free one); unset: none. */
   METRICS_PORT: positiveInt(0, 65535).optional(),

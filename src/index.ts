@@ -20,3 +20,6 @@ export { startWorker } from './worker/runner.ts';
 export { listRuns, cancelRun, type RunSummary, type CancelResult } from './ops/runs.ts';
 export { pruneHistory, type PruneResult } from './ops/retention.ts';
 export { settleRuns, type HousekeepingResult } from './worker/housekeeping.ts';
+export { loadDeclarations, parseDeclarations, DeclarationError, type Declarations } from './declared/load.ts';
+export { useDeclarations, currentDeclarations, toEntitySpec } from './declared/to-spec.ts';
+export type { DeclaredTable } from './declared/schema.ts';

@@ -12,7 +12,11 @@ import { migrate } from 'graphile-migrate';
 import { Logger as WorkerLogger, runMigrations } from 'graphile-worker';
 import pg from 'pg';
 import type { Logger } from '../log.ts';
+import { applyDeclaredTables, type DeclaredChange, type FieldsGetOf } from '../declared/ddl.ts';
+import { currentDeclarations } from '../declared/to-spec.ts';
+import type { DeclaredTable } from '../declared/schema.ts';
 import { reconcileEntityCatalog } from './entity-catalog.ts';
+import { createDatabasePool } from './pool.ts';
 import { appliedMigrations, releaseMigratePools } from './graphile-migrate-internals.ts';
 import { silentLogger } from '../log.ts';
 import { packagePath } from '../package-root.ts';
@@ -32,9 +36,18 @@ export interface MigrationResult {
   /** All committed migrations now in the database. */
   total: number;
   workerSchemaInstalled: boolean;
+  /** What was done to the user-declared tables (src/declared): empty when nothing changed. */
+  declared: DeclaredChange[];
 }
 
-export async function migrateDatabase(connectionString: string, logger: Logger = silentLogger): Promise<MigrationResult> {
+export interface MigrateOptions {
+  /** The declared tables to create or extend (default: those in use, src/declared/to-spec.ts). */
+  declared?: DeclaredTable[];
+  /** The server's fields_get, for declared columns without a type. */
+  fieldsGetOf?: FieldsGetOf;
+}
+
+export async function migrateDatabase(connectionString: string, logger: Logger = silentLogger, options: MigrateOptions = {}): Promise<MigrationResult> {
   const before = await appliedMigrationNames(connectionString);
   const workerSchemaBefore = await hasSchema(connectionString, 'graphile_worker');
   await installWorkerSchema(connectionString, logger);
@@ -53,6 +66,8 @@ export async function migrateDatabase(connectionString: string, logger: Logger =
   } finally {
     releaseMigratePools();
   }
+  // The declared tables after the built-in ones they reference, before the catalog and the compiled loads name them.
+  const declared = await applyDeclared(connectionString, options);
   await withClient(connectionString, async (client) => {
     await reconcileEntityCatalog(client);
     // Each table's load statement as a function of its own (sql/functions/upsert.sql): it reads the catalog
@@ -61,7 +76,18 @@ export async function migrateDatabase(connectionString: string, logger: Logger =
   });
   const after = await appliedMigrationNames(connectionString);
   const applied = after.filter((name) => !before.includes(name));
-  return { applied, total: after.length, workerSchemaInstalled: !workerSchemaBefore };
+  return { applied, total: after.length, workerSchemaInstalled: !workerSchemaBefore, declared };
+}
+
+async function applyDeclared(connectionString: string, options: MigrateOptions): Promise<DeclaredChange[]> {
+  const tables = options.declared ?? currentDeclarations();
+  if (tables.length === 0) return [];
+  const pool = await createDatabasePool(connectionString, { maximumPoolSize: 1 });
+  try {
+    return await applyDeclaredTables(pool, tables, options.fieldsGetOf);
+  } finally {
+    await pool.end();
+  }
 }
 
 export async function installWorkerSchema(connectionString: string, logger: Logger = silentLogger): Promise<void> {

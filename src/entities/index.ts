@@ -113,6 +113,26 @@ export function topologicalOrder(all: EntitySpec[]): Entity[] {
 export const entities: Entity[] = topologicalOrder(specs);
 
 const byName = new Map(entities.map((e) => [e.table, e]));
+const builtInTables = new Set(specs.map((s) => s.table));
+
+/** Is this one of the tables odoo-etl ships (not a user-declared one)? */
+export function isBuiltIn(table: string): boolean {
+  return builtInTables.has(table);
+}
+
+/**
+ * Sets the user-declared tables (src/declared turns a declaration file into specs) beside the built-in
+ * ones: the registry is rebuilt in place, so every importer of `entities` sees them and nothing in the
+ * engine tells them apart. Replaces any tables registered before.
+ */
+export function registerDeclaredEntities(declared: EntitySpec[]): void {
+  const clash = declared.filter((spec) => builtInTables.has(spec.table));
+  if (clash.length > 0) throw new Error(`declared tables may not reuse built-in names: ${clash.map((s) => s.table).join(', ')}`);
+  const all = topologicalOrder([...specs, ...declared]);
+  entities.splice(0, entities.length, ...all);
+  byName.clear();
+  for (const entity of all) byName.set(entity.table, entity);
+}
 
 /** Table names, dependencies first. */
 export function entityNames(): string[] {

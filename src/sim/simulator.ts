@@ -3,6 +3,7 @@
 // change data, time, the server's behaviour and failures.
 import crypto from 'node:crypto';
 import { installAutomationModels } from './automation-models.ts';
+import { installCustomModels } from './custom-models.ts';
 import { CallCounter } from './call-counter.ts';
 import { ADMIN_UID, demoUid, dt, generateDataset } from './dataset/index.ts';
 import { FaultInjector, type FaultSpec } from './fault-injector.ts';
@@ -42,6 +43,8 @@ export interface SimulatorOptions {
   webhooks?: WebhookOptions;
   /** Serve these records (as a real Odoo's search_read returned them) instead of generating the dataset (recorded-records.ts). */
   recordedRecords?: RecordedRecords;
+  /** Also serve stock.picking and a Studio model, x_delivery_slot, both empty (custom-models.ts). */
+  customModels?: boolean;
 }
 
 export interface Credentials {
@@ -74,6 +77,7 @@ export class Simulator extends SimDatabase {
     const data = emptyDb(version, seed, !!opts.withBrand, opts.withAccount !== false);
     if (opts.recordedRecords) loadRecordedRecords(data, opts.recordedRecords);
     else generateDataset(data, { seed, scale: opts.scale ?? 1, withBrand: !!opts.withBrand, demoUid: demoUid(version) });
+    if (opts.customModels) installCustomModels(data, version);
     super(data);
     this.version = version;
     this.db = opts.db ?? 'odoo';

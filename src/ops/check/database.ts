@@ -1,4 +1,6 @@
 /** `odoo-etl check`, the database part: reachable (or the embedded one starts), and its migrations current. */
+import { checkDeclaredSchema } from '../../declared/schema-state.ts';
+import { currentDeclarations } from '../../declared/to-spec.ts';
 import pg from 'pg';
 import type { Settings } from '../../config.ts';
 import { appliedMigrations, committedMigrations } from '../../db/graphile-migrate-internals.ts';
@@ -42,6 +44,8 @@ export async function checkDatabase(options: { settings: Settings; logger: Logge
     const version = await client.query<{ v: string }>(`select current_setting('server_version') as v`);
     add({ check: 'database', status: 'ok', detail: `${where} (PostgreSQL ${version.rows[0]!.v})` });
     add(await checkMigrations(client));
+    const declared = currentDeclarations();
+    if (declared.length > 0) add(await checkDeclaredSchema(client, declared));
   } finally {
     await client.end().catch(() => {});
     await target.close();

@@ -8,6 +8,8 @@ import type { Logger } from '../../log.ts';
 import { OdooAccessError, OdooAuthError, OdooError, OdooUnknownModelError, type FieldsGetResult, type OdooClient } from '../../odoo/index.ts';
 import { userCompanies } from '../../odoo/session.ts';
 import { odooClientFromSettings } from '../../sync/context.ts';
+import { checkDeclaredTable } from '../../declared/check.ts';
+import { currentDeclarations } from '../../declared/to-spec.ts';
 import type { CheckResult } from './result.ts';
 
 export async function checkOdoo(options: { settings: Settings; logger: Logger }, add: (r: CheckResult) => void): Promise<void> {
@@ -81,6 +83,8 @@ export async function checkOdoo(options: { settings: Settings; logger: Logger },
     for (const entity of entities) {
       add(await checkEntity(odoo, entity, series, user.context, settings.EXTRA_FIELDS?.[entity.table] ?? [], dependent, user.mainLabel));
     }
+    // The user's own tables: their field types and references too (src/declared/check.ts).
+    for (const table of currentDeclarations()) add(await checkDeclaredTable(odoo, table, user.context));
     if (dependent.length > 0) {
       add({
         check: 'company-dependent columns',
