@@ -57,9 +57,9 @@ export async function planEntity(ctx: SyncContext, runId: number, entity: Entity
   const session = await ctx.session();
   const series = seriesOf(session.serie);
   const extra = ctx.settings.EXTRA_FIELDS?.[entity.table] ?? [];
-  const uncached = new Set(entity.sources.map((s) => s.model).filter((m) => !ctx.fieldsCached(m)));
-  let calls = uncached.size;
-  const resolved = await Promise.all(entity.sources.map(async (source) => planSource(entity, source, series, await ctx.fieldsGet(source.model), extra)));
+  const fields = await Promise.all(entity.sources.map((source) => ctx.fieldsFor(source.model, runId)));
+  let calls = fields.filter((f) => f.asked).length;
+  const resolved = entity.sources.map((source, i) => planSource(entity, source, series, fields[i]!.fields, extra));
   const skipped = resolved.find((r) => r.status === 'skipped');
   if (skipped?.status === 'skipped') {
     if (ahead) return undefined;

@@ -56,7 +56,7 @@ export async function readPart(
 
   if (current.mode === 'derived') return loadDerived(ctx, { ...base, watermark }, sourceSpec, current.plan.model, log);
 
-  const fieldsGet = await ctx.fieldsGet(current.plan.model);
+  const fieldsGet = await ctx.fieldsGet(current.plan.model, runId);
   if (!fieldsGet) throw new MissingModelError(entity.table, current.plan.model, plan.series as never);
   const decode = makeRecordDecoder(current.plan.model, fieldsGet, current.plan.fields);
   const model = current.plan.model;
