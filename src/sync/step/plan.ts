@@ -16,6 +16,7 @@ import type { SyncContext } from '../context.ts';
 import { hasStockCheck } from '../stock-check.ts';
 import { observeSettled, settleStep } from './settle.ts';
 import { MODES, sourceMode } from './source-mode.ts';
+import { modelSize, worthRanges } from './source-sizes.ts';
 import { StepClosed } from './state.ts';
 import { nextWatermark } from './watermark.ts';
 
@@ -140,6 +141,12 @@ async function planSourceParts(
   // incremental read starts where Odoo stood when it began.
   const pass = mode === 'full' || entity.sync === 'incremental';
   const planSent = ServerClock.hostNow();
+  // Too small for id ranges: no planning call, read as a plain read would (source-sizes.ts).
+  const size = await modelSize(ctx, runId, source.model);
+  if (size !== undefined && !worthRanges(ctx, size)) {
+    const next = pass ? nextWatermark(ctx.odoo.clock, planSent, ctx.settings.LOOKBACK) : undefined;
+    return { planned: { source: key, mode, plan, fullHigh: null, nextWatermark: next }, parts: [{ key, source: key }], count: size, calls: 0, reason };
+  }
   const [count, newest] = await Promise.all([
     // Totals for progress come from Odoo, not guesses.
     ctx.odoo.searchCount(source.model, domain, context),

@@ -122,8 +122,9 @@ export async function storeCursor(tx: DatabaseTransactionConnection, m: CursorMo
            cursor_run_id = ${m.runId},
            version = version + 1,
            updated_at = now(),
-           high_write_date = case when ${m.incremental} then greatest(high_write_date, ${m.maxWriteDate}::timestamptz)
-                                  else high_write_date end,
+           -- The newest write_date loaded, by every kind of read (a full pass of a small source asks Odoo for
+           -- no newest write_date beforehand: source-sizes.ts).
+           high_write_date = greatest(high_write_date, ${m.maxWriteDate}::timestamptz),
            -- A finished incremental read moves the watermark to Odoo's clock at its first batch − LOOKBACK, or
            -- without a clock reading to the newest write_date loaded − LOOKBACK.
            resume_at = case when ${m.incremental && m.done} then greatest(resume_at, coalesce(
