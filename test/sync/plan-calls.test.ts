@@ -1,0 +1,40 @@
+// A full pass of a source too small to be split into id ranges costs what a plain read costs: no
+// search_count, no newest write_date, no id-range searches; the table sizes come from ONE call per run
+// (ir.model's count). A large source still gets its count and id ranges. Calls are counted by the simulator.
+import { afterEach, describe, expect, it } from 'vitest';
+import { entities } from '../../src/entities/index.ts';
+import { startHarness, type SyncHarness } from '../support/sync-harness.ts';
+
+describe('planning calls of a full sync', () => {
+  let harness: SyncHarness | undefined;
+  afterEach(async () => {
+    await harness?.close();
+    harness = undefined;
+  });
+
+  it('small tables: one search_read per source and no planning question; a large one: its count and id ranges', async () => {
+    // BATCH_SIZE 200, FULL_SYNC_CONCURRENCY 2: a source splits into ranges from 800 records on.
+    harness = await startHarness({ sim: { version: '17.0', scale: 1, seed: 5 }, settings: { BATCH_SIZE: 200, FULL_SYNC_CONCURRENCY: 2 } });
+    const sizes = new Map(harness.sim.models().map((m) => [m, harness!.sim.records(m).length]));
+    const large = [...new Set(entities.flatMap((e) => e.sources.map((s) => s.model)))].filter((m) => (sizes.get(m) ?? 0) >= 800);
+    harness.sim.resetCounts();
+    const report = await harness.sync({ full: true });
+    expect(report.run.status).toBe('succeeded');
+    const counts = harness.sim.callCounts();
+
+    expect(counts['ir.model:search_read']).toBe(1);
+    const counted = Object.keys(counts).filter((k) => k.endsWith(':search_count')).map((k) => k.split(':')[0]).sort();
+    expect(counted).toEqual([...large].sort());
+    for (const model of large) expect(counts[`${model}:search`], model).toBeGreaterThanOrEqual(2); // lowest and highest id
+    // A small source is asked nothing but its records: no search beside the reads but the two snapshots' id
+    // sets at their end (fact_stock's stock.quant, dim_product_costs' product.product), which mark vanished
+    // records deleted.
+    const searched = Object.keys(counts).filter((k) => k.endsWith(':search')).map((k) => k.split(':')[0]!).filter((m) => !large.includes(m));
+    expect(searched).toEqual(['product.product', 'stock.quant']);
+    expect(counts['stock.quant:search']).toBe(1);
+    expect(counts['product.product:search']).toBe(1);
+    // Each small model's records in as many search_read as a plain read makes (one per source and batch of 200).
+    expect(counts['res.partner:search_read']).toBe(1);
+    expect(counts['hr.employee:search_read']).toBe(1);
+  });
+});
