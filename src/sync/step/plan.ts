@@ -141,11 +141,15 @@ async function planSourceParts(
   // incremental read starts where Odoo stood when it began.
   const pass = mode === 'full' || entity.sync === 'incremental';
   const planSent = ServerClock.hostNow();
-  // Too small for id ranges: no planning call, read as a plain read would (source-sizes.ts).
+  // With the table's size (source-sizes.ts, one call for the run) no count and no newest write_date are asked
+  // (the rows loaded give it): a source too small for id ranges is read as a plain read would, a larger one
+  // asks only its lowest and highest id.
   const size = await modelSize(ctx, runId, source.model);
-  if (size !== undefined && !worthRanges(ctx, size)) {
+  if (size !== undefined) {
     const next = pass ? nextWatermark(ctx.odoo.clock, planSent, ctx.settings.LOOKBACK) : undefined;
-    return { planned: { source: key, mode, plan, fullHigh: null, nextWatermark: next }, parts: [{ key, source: key }], count: size, calls: 0, reason };
+    const ranges = mode === 'full' && worthRanges(ctx, size) ? await idRanges(ctx, source.model, domain, size, context) : [];
+    const parts: Part[] = ranges.length === 0 ? [{ key, source: key }] : ranges.map((range, i) => ({ key: `${key}#${i + 1}`, source: key, range }));
+    return { planned: { source: key, mode, plan, fullHigh: null, nextWatermark: next }, parts, count: size, calls: ranges.length > 0 ? 2 : 0, reason };
   }
   const [count, newest] = await Promise.all([
     // Totals for progress come from Odoo, not guesses.
