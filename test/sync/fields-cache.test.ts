@@ -65,6 +65,21 @@ describe('fields kept across processes', () => {
     expect(perTable).toBe(27 / 25);
   });
 
+  it('sync --entity T in a fresh process: one call for the table, plus the session and the fields check', async () => {
+    harness = await startHarness({ sim: { version: '17.0', scale: 1, seed: 4 }, settings: { LOOKBACK: 1000 } });
+    await freshProcessSync(harness, { full: true });
+    harness.sim.advanceClock(3_600_000);
+    harness.sim.resetCounts();
+    const report = await freshProcessSync(harness, { entities: ['dim_customers'] });
+    expect(report.run.status).toBe('succeeded');
+    const counts = harness.sim.callCounts();
+    expect(counts).toEqual({
+      'common:version': 1, 'common:authenticate': 1, 'res.users:read': 1, // the session
+      'ir.model.fields:search_read': 1, // the fields check
+      'res.partner:search_read': 1, // the table's read
+    });
+  });
+
   it('a field a module upgrade removes is noticed by the next run: a required one fails its table, an optional one turns NULL through a whole re-read', async () => {
     harness = await startHarness({ sim: { version: '17.0', scale: 1, seed: 6 }, settings: { LOOKBACK: 1000 } });
     expect((await freshProcessSync(harness, { full: true })).run.status).toBe('succeeded');
