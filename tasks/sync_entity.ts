@@ -80,6 +80,11 @@ export default (ctx: SyncContext): Task =>
       }
       const message = errorMessage(error);
       const permanent = isPermanent(error);
+      // Odoo refused or answered a field otherwise than its kept fields_get says (a change the fields check
+      // cannot see, e.g. a field's access groups): the next attempt or run asks fields_get again.
+      if (error instanceof OdooUnknownFieldError || error instanceof OdooDecodeError) {
+        await ctx.forgetFields(error.model).catch((forgetError: unknown) => log.warn({ err: forgetError }, `${table}: could not drop the kept fields of ${error.model}`));
+      }
       if (permanent || attempts >= maxAttempts) {
         log.error({ err: error, permanent }, `${table} failed: ${message}`);
         const recorded = await failStep(ctx.pool, runId, table, attempts, message).then(

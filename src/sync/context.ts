@@ -46,6 +46,8 @@ export interface SyncContext {
   fieldsGet(model: string, runId?: number): Promise<FieldsGetResult | null>;
   /** The same, and whether it cost a fields_get call. */
   fieldsFor(model: string, runId?: number): Promise<FieldsAnswer>;
+  /** Drops what is kept of a model's fields (a read found them other than kept): the next run asks Odoo. */
+  forgetFields(model: string): Promise<void>;
 }
 const SESSION_TTL_MS = 10 * 60 * 1000;
 
@@ -75,6 +77,9 @@ export function createSyncContext(options: {
     },
     async fieldsGet(model, runId) {
       return (await fields.get(model, runId)).fields;
+    },
+    forgetFields(model) {
+      return fields.forget(model);
     },
   };
   const fields = new FieldsCache({
