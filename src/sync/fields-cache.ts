@@ -105,6 +105,7 @@ export class FieldsCache {
   async forget(model: string): Promise<void> {
     this.kept.delete(model);
     this.timed.delete(model);
+    for (const check of this.checks.values()) (await check.value.catch(() => undefined))?.stored.delete(model);
     await this.o.pool.query(sql.unsafe`delete from etl.odoo_fields where model = ${model}`);
   }
 
