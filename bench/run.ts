@@ -4,7 +4,7 @@
  * (bench/results/latest.json). These machines are noisy: every figure is a ratio of two things measured in
  * the same run; absolute times are there for reference only.
  *
- *   --case load|full|incremental|memory|xmlrpc|webhook   (repeatable or comma-separated; default: all)
+ *   --case load|full|incremental|memory|xmlrpc|webhook|realcost   (repeatable or comma-separated; default: all)
  *   --rows 100000        rows of the load case
  *   --webhook-rows 10000 records of the webhook case's burst (one bulk write)
  *   --batch 2000         batch size (the BATCH_SIZE setting) for every case
@@ -20,6 +20,9 @@
  *   --workers 4          WORKER_CONCURRENCY (jobs at once)
  *   --odoo-workers 8     calls the simulator serves at once in the full and memory cases, the rest queued, as a
  *                        multi-worker Odoo (`--workers 8`) does; 0 = no limit
+ *   --real-scale 20      dataset of the realcost case (JSON-2, Odoo 19)
+ *   --call-ms 5          realcost: the simulator's fixed cost per call (ms)
+ *   --record-us 100      realcost: the simulator's cost per record of an answer (µs); it serves one call at a time
  *   --out path           where the JSON goes (default bench/results/latest.json)
  */
 import fs from 'node:fs';
@@ -35,8 +38,9 @@ import { fullSyncCase, memoryCase, type SimVersion } from './cases/full-sync.ts'
 import { incrementalCase } from './cases/incremental.ts';
 import { xmlrpcCase } from './cases/xmlrpc.ts';
 import { webhookCase } from './cases/webhook.ts';
+import { realCostCase } from './cases/real-cost.ts';
 
-const CASES = ['load', 'full', 'incremental', 'memory', 'xmlrpc', 'webhook'] as const;
+const CASES = ['load', 'full', 'incremental', 'memory', 'xmlrpc', 'webhook', 'realcost'] as const;
 type CaseName = (typeof CASES)[number];
 
 const { values: flags } = parseArgs({
@@ -56,6 +60,9 @@ const { values: flags } = parseArgs({
     concurrency: { type: 'string', default: '4' },
     workers: { type: 'string', default: '4' },
     'odoo-workers': { type: 'string', default: '8' },
+    'real-scale': { type: 'string', default: '20' },
+    'call-ms': { type: 'string', default: '5' },
+    'record-us': { type: 'string', default: '100' },
     out: { type: 'string', default: fileURLToPath(new URL('./results/latest.json', import.meta.url)) },
   },
 });
@@ -105,6 +112,10 @@ try {
       figures.push(...(await xmlrpcCase({ scale: positive('xmlrpc-read-scale', flags['xmlrpc-read-scale']), batchSize, rounds: positive('xmlrpc-rounds', flags['xmlrpc-rounds']) })));
     }
     if (name === 'webhook') figures.push(...(await webhookCase(postgres, { rows: positive('webhook-rows', flags['webhook-rows']), ...settings })));
+    if (name === 'realcost') {
+      const scale = positive('real-scale', flags['real-scale']);
+      figures.push(...(await realCostCase(postgres, { scale, callMs: positive('call-ms', flags['call-ms']), recordUs: positive('record-us', flags['record-us']), ...settings })));
+    }
     printTable(figures.filter((f) => f.case === name));
   }
 } finally {

@@ -18,7 +18,7 @@ export default (ctx: SyncContext): Task =>
     const { attempts, max_attempts: maxAttempts } = helpers.job;
     if (!(await startHealStep(ctx, runId, entity, attempts))) return;
     try {
-      await finishHealStep(ctx, runId, entity, await healMissing(ctx));
+      await finishHealStep(ctx, runId, entity, await healMissing(ctx, runId));
     } catch (error) {
       if (attempts >= maxAttempts) observeSettled(ctx, await failStep(ctx.pool, runId, entity, attempts, errorMessage(error)));
       throw error;

@@ -17,6 +17,7 @@ import type { Task } from 'graphile-worker';
 import { z } from 'zod';
 import { getEntity } from '../src/entities/index.ts';
 import { classifyFailure, isRetried } from '../src/sync/failure.ts';
+import { OdooDecodeError, OdooUnknownFieldError } from '../src/odoo/index.ts';
 import type { SyncContext } from '../src/sync/context.ts';
 import { takePart } from '../src/sync/step/parts.ts';
 import { planEntity, startPlannedStep, storedPlan } from '../src/sync/step/plan.ts';
@@ -58,6 +59,11 @@ export default (ctx: SyncContext): Task =>
       const message = errorMessage(error);
       const failure = classifyFailure(error);
       const permanent = !isRetried(failure);
+      // Odoo refused or answered a field otherwise than its kept fields_get says (a change the fields check
+      // cannot see, e.g. a field's access groups): the next attempt or run asks fields_get again.
+      if (error instanceof OdooUnknownFieldError || error instanceof OdooDecodeError) {
+        await ctx.forgetFields(error.model).catch((forgetError: unknown) => log.warn({ err: forgetError }, `${table}: could not drop the kept fields of ${error.model}`));
+      }
       if (permanent || attempts >= maxAttempts) {
         log.error({ err: error, permanent, failure }, `${table} failed: ${message}`);
         const recorded = await failStep(ctx.pool, runId, table, attempts, message).then(

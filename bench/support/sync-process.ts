@@ -10,7 +10,7 @@
 import { getEntity, entities, planSource, seriesOf } from '../../src/entities/index.ts';
 import { createDatabasePool } from '../../src/db/pool.ts';
 import { createLogger } from '../../src/log.ts';
-import { createOdooClient, type Domain } from '../../src/odoo/index.ts';
+import { createOdooClient, OdooUnknownModelError, type Domain } from '../../src/odoo/index.ts';
 import { nextById } from '../../src/odoo/keyset-step.ts';
 import { createSyncContext, type SyncSettings } from '../../src/sync/context.ts';
 import { followRun } from '../../src/worker/follow.ts';
@@ -91,12 +91,21 @@ async function sequentialRead(): Promise<Omit<SyncAnswer, 'peakRssMb' | 'startRs
   const start = performance.now();
   let records = 0;
   const steps: EntityFigures[] = [];
+  const fieldsOf = new Map<string, Awaited<ReturnType<typeof odoo.fieldsGet>> | null>();
   for (const entity of entities) {
     if (entity.sync === 'derived') continue;
     let read = 0;
     let calls = 0;
     for (const source of getEntity(entity.table).sources) {
-      const planned = planSource(entity, source, series, await ctx.fieldsGet(source.model));
+      // A plain read asks each model's fields once itself (the sync's kept answers would make the sync's own calls free).
+      if (!fieldsOf.has(source.model)) {
+        fieldsOf.set(source.model, await odoo.fieldsGet(source.model).catch((error: unknown) => {
+          if (error instanceof OdooUnknownModelError) return null;
+          throw error;
+        }));
+      }
+      const fields = fieldsOf.get(source.model)!;
+      const planned = planSource(entity, source, series, fields);
       if (planned.status === 'skipped') continue;
       const stepOptions = { domain: (source.domain ?? []) as Domain, fields: planned.plan.fields, batchSize: options.settings.BATCH_SIZE, context: session.context };
       for (let after = 0; ; ) {

@@ -21,6 +21,7 @@ export interface SimUser {
 /** What the restricted user may not read: model → [description, group that may]. */
 export const RESTRICTED_MODELS: Record<string, [string, string]> = {
   'ir.model': ['Models', 'Administration/Access Rights'],
+  'ir.model.fields': ['Fields', 'Administration/Access Rights'],
   'ir.config_parameter': ['System Parameter', 'Administration/Settings'],
   'purchase.order': ['Purchase Order', 'Purchase/User'],
   'purchase.order.line': ['Purchase Order Line', 'Purchase/User'],

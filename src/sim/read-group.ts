@@ -98,6 +98,11 @@ function parseAggregates(t: ModelTable, specs: unknown, v19: boolean): Aggregate
 
 function aggregate(values: unknown[], func: string): WireValue {
   const present = values.filter((v) => v !== null && v !== undefined && v !== false);
+  // Dates and datetimes (Odoo's 'YYYY-MM-DD[ HH:MM:SS]' strings) take min/max in their own order, as SQL does.
+  if ((func === 'min' || func === 'max') && present.length > 0 && present.every((v) => typeof v === 'string')) {
+    const sorted = (present as string[]).sort();
+    return func === 'min' ? sorted[0]! : sorted[sorted.length - 1]!;
+  }
   const nums = present.map(Number);
   switch (func) {
     case 'sum':

@@ -12,6 +12,12 @@ export interface SimSettings {
    * latency overlaps the others' and only the (short) compute is one after the other, on Node's one thread.
    */
   workers: number;
+  /**
+   * Added time per record of an answer (search_read, read), in µs, spent inside the call's worker after
+   * latencyMs: with it and workers 1, calls cost as a real server's do (a fixed cost plus one per record,
+   * one call at a time, as Odoo with workers = 0 serving one client).
+   */
+  perRecordUs: number;
 }
 
 interface SettingRow<T> {
@@ -30,6 +36,7 @@ function nonNegativeInteger(name: string): (value: unknown) => number {
 export const SETTINGS: { [K in keyof SimSettings]: SettingRow<SimSettings[K]> } = {
   latencyMs: { default: 0, describe: 'added delay per call (ms), inside the call’s worker', check: nonNegativeInteger('latencyMs') },
   workers: { default: 0, describe: 'calls served at once, the rest queued in arrival order (Odoo --workers); 0 = no limit', check: nonNegativeInteger('workers') },
+  perRecordUs: { default: 0, describe: 'added time per record of an answer (µs), inside the call’s worker', check: nonNegativeInteger('perRecordUs') },
 };
 
 /** Checks a partial set of settings against the table; unknown names and bad values throw. */

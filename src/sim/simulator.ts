@@ -4,6 +4,7 @@
 import crypto from 'node:crypto';
 import { installAutomationModels } from './automation-models.ts';
 import { installCustomModels } from './custom-models.ts';
+import { installModelFields, reflectFields } from './model-fields.ts';
 import { CallCounter } from './call-counter.ts';
 import { ADMIN_UID, demoUid, dt, generateDataset } from './dataset/index.ts';
 import { FaultInjector, type FaultSpec } from './fault-injector.ts';
@@ -17,7 +18,7 @@ import type { PoolLoad } from './server/worker-pool.ts';
 import { checkSettings, defaultSettings, type SimSettings } from './settings.ts';
 import { SimDatabase } from './sim-database.ts';
 import type { Rec } from './store.ts';
-import type { OdooVersion } from './versions.ts';
+import type { FieldMeta, OdooVersion } from './versions.ts';
 import { SimWebhooks, type Delivery, type WebhookOptions } from './webhooks.ts';
 
 export interface SimulatorOptions {
@@ -85,6 +86,7 @@ export class Simulator extends SimDatabase {
     // Served beside the dataset (and left out of its digests): the automation models, their rules' webhooks,
     // and create/write/unlink over the API, which go through this class's create/write so they fire the rules.
     installAutomationModels(this.data, opts.baseAutomation !== false, dt(this.now().getTime()));
+    installModelFields(this.data);
     this.webhooks = new SimWebhooks(this.data, opts.webhooks);
     this.orm.writes = new OrmWrites(this.data, { create: (m, v) => this.create(m, v), write: (m, ids, v) => this.write(m, ids, v), unlink: (m, ids) => this.unlink(m, ids) });
     const companies = [...this.data.table('res.company')!.records.keys()];
@@ -168,6 +170,21 @@ export class Simulator extends SimDatabase {
   }
   settled(): Promise<void> {
     return this.webhooks.settled();
+  }
+
+  // ---- schema ---------------------------------------------------------------------------------------------
+
+  /**
+   * What a module upgrade does to one field: `meta` replaces its definition (another type, say), null removes
+   * it. fields_get answers the new definition from the next call, and ir.model.fields is reflected again
+   * (raw SQL in Odoo: write_date untouched, src/sim/model-fields.ts). Stored values stay as they were.
+   */
+  alterField(model: string, field: string, meta: FieldMeta | null): void {
+    const t = this.tableOrThrow(model);
+    if (meta === null) delete t.fields[field];
+    else t.fields[field] = { ...meta };
+    t.version++;
+    reflectFields(this.data);
   }
 
   // ---- failures, counters, users --------------------------------------------------------------------------

@@ -174,6 +174,8 @@ export class Db {
     const related = this.companyRelated(t, rec, field, company);
     if (related !== undefined) return related;
     if (field === 'display_name') return this.displayName(t.name, rec.id);
+    // ir.model.count is computed: SELECT COUNT(*) of the model's table (IrModel._compute_count), archived included.
+    if (t.name === 'ir.model' && field === 'count') return this.tables.get(rec.model as string)?.records.size ?? 0;
     if (field === '__last_update') return rec.write_date ?? rec.create_date ?? false; // Odoo 16's magic field
     const inverse = meta.type === 'one2many' ? INVERSES[`${t.name}.${field}`] : undefined;
     if (inverse && meta.relation) return this.inverse(meta.relation, inverse, rec.id);

@@ -1,13 +1,14 @@
 /**
  * What every sync step needs: the target database, the Odoo client, settings and a logger, plus the
- * Odoo session facts (server series, user, companies) and each model's fields_get, cached for a few
- * minutes so that steps do not ask again for every batch.
+ * Odoo session facts (server series, user, companies), cached for a few minutes, and each model's
+ * fields_get, kept across runs (fields-cache.ts) so that steps do not ask again for every batch or run.
  */
 import type { DatabasePool } from 'slonik';
 import type { Settings } from '../config.ts';
 import type { Logger } from '../log.ts';
-import { createOdooClient, OdooUnknownModelError, type FieldsGetResult, type OdooCallObserver, type OdooClient, type OdooContext } from '../odoo/index.ts';
+import { createOdooClient, type FieldsGetResult, type OdooCallObserver, type OdooClient, type OdooContext } from '../odoo/index.ts';
 import { userCompanies } from '../odoo/session.ts';
+import { FieldsCache, type FieldsAnswer } from './fields-cache.ts';
 import type { SyncObserver } from './observer.ts';
 
 export type SyncSettings = Pick<Settings, 'BATCH_SIZE' | 'LOOKBACK' | 'EXTRA_FIELDS' | 'FULL_SYNC_CONCURRENCY'> &
@@ -38,13 +39,16 @@ export interface SyncContext {
   /** Told of committed batches and settled steps (the worker's metrics); optional. */
   observer?: SyncObserver;
   session(): Promise<OdooSession>;
-  /** The model's fields, or null when the server does not have the model. */
-  fieldsGet(model: string): Promise<FieldsGetResult | null>;
-  /** Whether fieldsGet(model) would answer from the cache (no call to Odoo). */
-  fieldsCached(model: string): boolean;
+  /**
+   * The model's fields, or null when the server does not have the model. Kept across runs and processes
+   * (fields-cache.ts); `runId`: checked for changes once in that run, else once per few minutes.
+   */
+  fieldsGet(model: string, runId?: number): Promise<FieldsGetResult | null>;
+  /** The same, and whether it cost a fields_get call. */
+  fieldsFor(model: string, runId?: number): Promise<FieldsAnswer>;
+  /** Drops what is kept of a model's fields (a read found them other than kept): the next run asks Odoo. */
+  forgetFields(model: string): Promise<void>;
 }
-
-const FIELDS_TTL_MS = 10 * 60 * 1000;
 const SESSION_TTL_MS = 10 * 60 * 1000;
 
 export function createSyncContext(options: {
@@ -55,8 +59,7 @@ export function createSyncContext(options: {
   observer?: SyncObserver;
 }): SyncContext {
   let session: { at: number; value: Promise<OdooSession> } | undefined;
-  const fields = new Map<string, { at: number; value: Promise<FieldsGetResult | null> }>();
-  return {
+  const context: SyncContext = {
     ...options,
     session() {
       // Refreshed now and then: a long-running worker must see a company added to the user.
@@ -69,22 +72,22 @@ export function createSyncContext(options: {
       }
       return session.value;
     },
-    fieldsCached(model) {
-      const cached = fields.get(model);
-      return cached !== undefined && Date.now() - cached.at < FIELDS_TTL_MS;
+    fieldsFor(model, runId) {
+      return fields.get(model, runId);
     },
-    fieldsGet(model) {
-      const cached = fields.get(model);
-      if (cached && Date.now() - cached.at < FIELDS_TTL_MS) return cached.value;
-      const value = options.odoo.fieldsGet(model).catch((error: unknown) => {
-        if (error instanceof OdooUnknownModelError) return null;
-        fields.delete(model);
-        throw error;
-      });
-      fields.set(model, { at: Date.now(), value });
-      return value;
+    async fieldsGet(model, runId) {
+      return (await fields.get(model, runId)).fields;
+    },
+    forgetFields(model) {
+      return fields.forget(model);
     },
   };
+  const fields = new FieldsCache({
+    pool: options.pool, odoo: options.odoo, logger: options.logger,
+    series: async () => (await context.session()).serie,
+    extraFields: () => options.settings.EXTRA_FIELDS,
+  });
+  return context;
 }
 
 async function openSession(odoo: OdooClient): Promise<OdooSession> {

@@ -29,7 +29,7 @@ export interface HealResult {
 
 const openGroupSchema = z.object({ referenced_table: z.string(), referenced_model: z.string(), ids: z.array(z.number()) });
 
-export async function healMissing(ctx: SyncContext): Promise<HealResult> {
+export async function healMissing(ctx: SyncContext, runId?: number): Promise<HealResult> {
   const result: HealResult = { healed: 0, notFound: 0, calls: 0 };
   const tried = new Set<string>();
   for (let pass = 1; pass <= MAX_PASSES; pass++) {
@@ -45,7 +45,7 @@ export async function healMissing(ctx: SyncContext): Promise<HealResult> {
       const ids = group.ids.filter((id) => !tried.has(`${group.referenced_model}:${id}`));
       if (ids.length === 0) continue;
       ids.forEach((id) => tried.add(`${group.referenced_model}:${id}`));
-      const counts = await healGroup(ctx, group.referenced_table, group.referenced_model, ids);
+      const counts = await healGroup(ctx, group.referenced_table, group.referenced_model, ids, runId);
       result.healed += counts.healed;
       result.notFound += counts.notFound;
       result.calls += counts.calls;
@@ -56,7 +56,7 @@ export async function healMissing(ctx: SyncContext): Promise<HealResult> {
   return result;
 }
 
-async function healGroup(ctx: SyncContext, table: string, model: string, ids: number[]) {
+async function healGroup(ctx: SyncContext, table: string, model: string, ids: number[], runId?: number) {
   const counts = { healed: 0, notFound: 0, calls: 0 };
   if (!entityNames().includes(table)) return counts;
   const entity = getEntity(table);
@@ -64,7 +64,7 @@ async function healGroup(ctx: SyncContext, table: string, model: string, ids: nu
   const source = entity.sources.find((s) => s.model === model && !s.selectionOf && !s.perCompany);
   if (!source) return counts;
   const session = await ctx.session();
-  const fieldsGet = await ctx.fieldsGet(model);
+  const fieldsGet = await ctx.fieldsGet(model, runId);
   const planned = await planWithTimezones(ctx, session, source, planSource(entity, source, seriesOf(session.serie), fieldsGet, ctx.settings.EXTRA_FIELDS?.[table] ?? []));
   if (planned.status === 'skipped') return counts;
   const plan = planned.plan;

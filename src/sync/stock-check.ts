@@ -11,7 +11,8 @@
  * written since W (one `search`) are computed in SQL. A (location, company) that disagrees is re-read in
  * full, and its rows whose quant Odoo no longer has are marked deleted. Excluding the recently written
  * quants on both sides keeps an ORM-deleted quant and a newly created one of the same quantity in one
- * location from cancelling out.
+ * location from cancelling out. Before those two calls, one grouped call over every quant with its newest
+ * write_date per group answers the usual run: nothing written since W and every group agreeing, nothing to read.
  *
  * What the check cannot see: two raw-SQL changes to quants of one location and company, both older than
  * W, that cancel in count, sum(quantity) and sum(reserved_quantity) at once (e.g. one quant +5 and another
@@ -90,15 +91,24 @@ export async function planStockRead(
   const since = toOdooDatetime(new Date(resumeAt));
   const table = sql.identifier(['public', entity.table]);
 
+  // The usual run costs one call: every quant's aggregates with the newest write_date per group. Nothing
+  // written since W and every group agreeing with the table: nothing to read. Otherwise the check below.
+  const unchanged = await unchangedSince(ctx, session, entity, model, base, since).catch((error: unknown) => {
+    ctx.logger.warn({ err: error, entity: entity.table }, `${entity.table}: the one-call stock check failed, checking in detail`);
+    return false;
+  });
+  if (unchanged) {
+    return { kind: 'delta', since, locations: [], calls: 1, empty: true, nextWatermark: watermarkForReadAt(ctx.odoo.clock, sent, ctx.settings.LOOKBACK) ?? null };
+  }
   const recent = await ctx.odoo.search(model, [...base, ['write_date', '>=', since]] as Domain, { context: session.context });
   const live = await ctx.pool.oneFirst(sql.type(z.object({ n: z.number() }))`select count(*)::int as n from ${table} where deleted_at is null`);
-  if (recent.length * 2 > live) return full(`${recent.length} of ${live} quants written since ${since}`, 1);
+  if (recent.length * 2 > live) return full(`${recent.length} of ${live} quants written since ${since}`, 2);
   let odoo: Aggregates[];
   try {
     odoo = await odooAggregates(ctx, session, model, [...base, ['write_date', '<', since]] as Domain);
   } catch (error) {
     ctx.logger.warn({ err: error, entity: entity.table }, `${entity.table}: the stock check failed, reading the full snapshot`);
-    return full('stock check unavailable', 2);
+    return full('stock check unavailable', 3);
   }
   const mirrored = await ctx.pool.any(sql.type(aggregateRow)`
     select location_id, company_id, count(*)::int as n,
@@ -108,22 +118,39 @@ export async function planStockRead(
      group by location_id, company_id`);
   const disagreeing = disagreeingLocations(odoo, mirrored);
   const reread = odoo.filter((g) => g.location_id !== null && disagreeing.has(g.location_id)).reduce((n, g) => n + g.n, 0);
-  if ((reread + recent.length) * 2 > live) return full(`${disagreeing.size} locations disagree (${reread} quants)`, 2);
+  if ((reread + recent.length) * 2 > live) return full(`${disagreeing.size} locations disagree (${reread} quants)`, 3);
   return {
-    kind: 'delta', since, locations: [...disagreeing].sort((a, b) => a - b), calls: 2, empty: recent.length === 0 && disagreeing.size === 0,
+    kind: 'delta', since, locations: [...disagreeing].sort((a, b) => a - b), calls: 3, empty: recent.length === 0 && disagreeing.size === 0,
     nextWatermark: watermarkForReadAt(ctx.odoo.clock, sent, ctx.settings.LOOKBACK) ?? null,
   };
 }
 
-/** count, sum(quantity), sum(reserved_quantity) per (location, company), in each version's grouped call. */
-async function odooAggregates(ctx: SyncContext, session: OdooSession, model: string, domain: Domain): Promise<Aggregates[]> {
+/**
+ * Whether no quant was written since `since` and every (location, company) group of them agrees with the
+ * table's live rows (one grouped call with the newest write_date per group).
+ */
+async function unchangedSince(ctx: SyncContext, session: OdooSession, entity: Entity, model: string, base: Domain, since: string): Promise<boolean> {
+  const odoo = await odooAggregates(ctx, session, model, base, true);
+  if (odoo.some((g) => g.newest !== null && g.newest >= since)) return false;
+  const mirrored = await ctx.pool.any(sql.type(aggregateRow)`
+    select location_id, company_id, count(*)::int as n,
+           coalesce(sum(quantity), 0)::float8 as quantity, coalesce(sum(reserved_quantity), 0)::float8 as reserved
+      from ${sql.identifier(['public', entity.table])}
+     where deleted_at is null
+     group by location_id, company_id`);
+  return disagreeingLocations(odoo, mirrored).size === 0;
+}
+
+/** count, sum(quantity), sum(reserved_quantity) (and max(write_date)) per (location, company), in each version's grouped call. */
+async function odooAggregates(ctx: SyncContext, session: OdooSession, model: string, domain: Domain, withNewest = false): Promise<Array<Aggregates & { newest: string | null }>> {
   const groupby = ['location_id', 'company_id'];
   const v19 = session.serie.startsWith('19');
+  const newest = withNewest ? ['write_date:max'] : [];
   const result = v19
-    ? await ctx.odoo.call({ model, method: 'formatted_read_group', kwargs: { domain, groupby, aggregates: ['__count', 'quantity:sum', 'reserved_quantity:sum'] }, context: session.context })
+    ? await ctx.odoo.call({ model, method: 'formatted_read_group', kwargs: { domain, groupby, aggregates: ['__count', 'quantity:sum', 'reserved_quantity:sum', ...newest] }, context: session.context })
     : await ctx.odoo.call({
         model, method: 'read_group', positional: ['domain', 'fields', 'groupby'],
-        kwargs: { domain, fields: ['quantity:sum', 'reserved_quantity:sum'], groupby, lazy: false }, context: session.context,
+        kwargs: { domain, fields: ['quantity:sum', 'reserved_quantity:sum', ...newest], groupby, lazy: false }, context: session.context,
       });
   if (!Array.isArray(result)) throw new Error(`${model}: the grouped read answered ${typeof result}, not a list`);
   return result.map((g: Record<string, unknown>) => ({
@@ -132,6 +159,7 @@ async function odooAggregates(ctx: SyncContext, session: OdooSession, model: str
     n: Number(g.__count),
     quantity: Number((v19 ? g['quantity:sum'] : g.quantity) || 0),
     reserved: Number((v19 ? g['reserved_quantity:sum'] : g.reserved_quantity) || 0),
+    newest: withNewest && typeof (v19 ? g['write_date:max'] : g.write_date) === 'string' ? String(v19 ? g['write_date:max'] : g.write_date).slice(0, 19) : null,
   }));
 }
 

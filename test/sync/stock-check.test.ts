@@ -25,7 +25,7 @@ describe('fact_stock stock check', () => {
       const idle = await harness.sync({ entities: ['fact_stock'] });
       const idleStep = idle.steps.find((s) => s.entity === 'fact_stock')!;
       expect(idleStep).toMatchObject({ status: 'succeeded', read: 0, deleted: 0 });
-      expect(idleStep.calls).toBe(2); // the search of quants written since the watermark and the grouped check
+      expect(idleStep.calls).toBe(1); // one grouped call: the aggregates and newest write_date of every (location, company)
 
       const quants = sim.records('stock.quant');
       const locationOf = (id: number) => quants.find((q) => q.id === id)!.location_id as number;

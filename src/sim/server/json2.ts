@@ -6,6 +6,7 @@ import { MODEL_METHODS, PUBLIC_METHODS } from '../orm.ts';
 import { loadVersionFile, type OdooVersion } from '../versions.ts';
 import { pyJson, type WireValue } from '../xmlrpc-codec.ts';
 import type { ServerContext } from './context.ts';
+import { afterRecordCost } from './record-cost.ts';
 import { SERVER_HEADER, transportFault } from './responses.ts';
 
 interface Json2Recorded {
@@ -87,8 +88,10 @@ export function handleJson2(ctx: ServerContext, req: http.IncomingMessage, rest:
     const callContext = context && typeof context === 'object' ? (context as Record<string, unknown>) : {};
     const result = ctx.orm.call(user, model, method, bound, callContext);
     const out = Buffer.from(pyJson(result), 'utf8');
-    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(out.length), Server: SERVER_HEADER });
-    res.end(out);
+    afterRecordCost(ctx, result, () => {
+      res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(out.length), Server: SERVER_HEADER });
+      res.end(out);
+    });
   } catch (e) {
     if (e instanceof OdooFault) return sendFault(res, e);
     throw e;

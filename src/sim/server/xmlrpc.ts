@@ -6,6 +6,7 @@ import { PUBLIC_METHODS, type SimUser } from '../orm.ts';
 import { loadVersionFile } from '../versions.ts';
 import { faultResponse, methodResponse, parseMethodCall, XmlRpcParseError, type WireValue } from '../xmlrpc-codec.ts';
 import { envelopeOf, type ServerContext } from './context.ts';
+import { afterRecordCost } from './record-cost.ts';
 import { SERVER_HEADER, transportFault } from './responses.ts';
 
 function sendXml(res: http.ServerResponse, xml: string): void {
@@ -32,7 +33,8 @@ export function handleXmlRpc(ctx: ServerContext, service: string, body: string, 
   try {
     if (injected === 'serialization') throw faults.serialization();
     if (injected === 'accessDenied') throw faults.accessDenied();
-    sendXml(res, methodResponse(dispatch(ctx, service, call.method, p), envelope));
+    const result = dispatch(ctx, service, call.method, p);
+    afterRecordCost(ctx, result, () => sendXml(res, methodResponse(result, envelope)));
   } catch (e) {
     if (e instanceof OdooFault) return sendXml(res, faultResponse(e.faultCode, e.faultString, envelope));
     throw e;

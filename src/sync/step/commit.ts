@@ -95,6 +95,7 @@ export async function commitStep(pool: DatabasePool, c: StepCommit): Promise<Com
         await finishFullPass(tx, {
           table, source: c.part.source, runId: c.runId, fullHigh: source?.fullHigh, nextWatermark: source?.nextWatermark,
           fieldSet: source?.plan.fieldSet ?? null, rangeKeys: sourceParts.filter((p) => p.key !== p.source).map((p) => p.key),
+          lookbackMs: c.lookbackMs ?? 0,
         });
       }
       if (c.plan.parts.every((p) => done.includes(p.key))) {

@@ -1,16 +1,18 @@
 /**
  * Derived mode (a selection field's values, e.g. dim_pos_order_states): no records to walk, the rows come
- * from fields_get, loaded in one batch whose commit also marks every other code deleted. No cursor.
+ * from fields_get (asked each run), loaded in one batch whose commit also marks every other code deleted. No cursor.
  */
 import { selectionRows } from '../../entities/plan.ts';
 import type { PartJob, PartReader } from './part-reader.ts';
 
 export async function openDerivedRead(job: PartJob): Promise<PartReader<null, null>> {
-  const fields = await job.ctx.fieldsGet(job.plan.model);
+  // Asked every run, not kept (fields-cache.ts): a selection's values live in ir.model.fields.selection, which
+  // the kept answers' fingerprint does not cover. This one call is the table's whole read.
+  const fields = await job.ctx.odoo.fieldsGet(job.plan.model, ['type', 'selection']);
   const rows = selectionRows(fields ?? {}, job.source.selectionOf!);
   return {
     start: null,
-    openCalls: 0,
+    openCalls: 1,
     next: async () => ({ rows, read: rows.length, position: null, done: true, calls: 0 }),
     cursor: () => null,
     finish: async () => ({ keys: rows.map((r) => ({ code: r.code })), calls: 0 }),

@@ -17,6 +17,7 @@ import type { SyncContext } from '../context.ts';
 import { hasStockCheck } from '../stock-check.ts';
 import { MODES, sourceMode } from './source-mode.ts';
 import { observeSettled, settleStep, startStep, StepClosed } from './life.ts';
+import { modelSize, worthRanges } from './source-sizes.ts';
 import { watermarkForReadAt } from './watermark.ts';
 
 /** What the first step resolves against the server and every later step of the run reuses. */
@@ -57,10 +58,10 @@ export async function planEntity(ctx: SyncContext, runId: number, entity: Entity
   const session = await ctx.session();
   const series = seriesOf(session.serie);
   const extra = ctx.settings.EXTRA_FIELDS?.[entity.table] ?? [];
-  const uncached = new Set(entity.sources.map((s) => s.model).filter((m) => !ctx.fieldsCached(m)));
-  let calls = uncached.size;
+  const fields = await Promise.all(entity.sources.map((source) => ctx.fieldsFor(source.model, runId)));
+  let calls = fields.filter((f) => f.asked).length;
   const resolved = await Promise.all(
-    entity.sources.map(async (source) => planWithTimezones(ctx, session, source, planSource(entity, source, series, await ctx.fieldsGet(source.model), extra), runId)),
+    entity.sources.map((source, i) => planWithTimezones(ctx, session, source, planSource(entity, source, series, fields[i]!.fields, extra), runId)),
   );
   const skipped = resolved.find((r) => r.status === 'skipped');
   if (skipped?.status === 'skipped') {
@@ -133,6 +134,16 @@ async function planSourceParts(
   // incremental read starts where Odoo stood when it began.
   const pass = mode === 'full' || entity.sync === 'incremental';
   const planSent = ServerClock.hostNow();
+  // With the table's size (source-sizes.ts, one call for the run) no count and no newest write_date are asked
+  // (the rows loaded give it): a source too small for id ranges is read as a plain read would, a larger one
+  // asks only its lowest and highest id.
+  const size = await modelSize(ctx, runId, source.model);
+  if (size !== undefined) {
+    const next = pass ? watermarkForReadAt(ctx.odoo.clock, planSent, ctx.settings.LOOKBACK) : undefined;
+    const ranges = mode === 'full' && worthRanges(ctx, size) ? await idRanges(ctx, source.model, domain, size, context) : [];
+    const parts: Part[] = ranges.length === 0 ? [{ key, source: key }] : ranges.map((range, i) => ({ key: `${key}#${i + 1}`, source: key, range }));
+    return { planned: { source: key, mode, plan, fullHigh: null, nextWatermark: next }, parts, count: size, calls: ranges.length > 0 ? 2 : 0, reason };
+  }
   const [count, newest] = await Promise.all([
     // Totals for progress come from Odoo, not guesses.
     ctx.odoo.searchCount(source.model, domain, context),

@@ -12,7 +12,7 @@ import type { PartBatch, PartJob } from './part-reader.ts';
 export type RecordDecoder = ReturnType<typeof makeRecordDecoder>;
 
 export async function recordDecoder(job: PartJob): Promise<RecordDecoder> {
-  const fieldsGet = await job.ctx.fieldsGet(job.plan.model);
+  const fieldsGet = await job.ctx.fieldsGet(job.plan.model, job.runId);
   if (!fieldsGet) throw new MissingModelError(job.entity.table, job.plan.model, job.plan.series);
   return makeRecordDecoder(job.plan.model, fieldsGet, job.plan.fields);
 }

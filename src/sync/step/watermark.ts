@@ -117,8 +117,9 @@ export async function storeCursor(tx: DatabaseTransactionConnection, m: CursorMo
            cursor_run_id = ${m.runId},
            version = version + 1,
            updated_at = now(),
-           high_write_date = case when ${m.incremental} then greatest(high_write_date, ${m.maxWriteDate}::timestamptz)
-                                  else high_write_date end,
+           -- The newest write_date loaded, by every kind of read (a full pass of a small source asks Odoo for
+           -- no newest write_date beforehand: source-sizes.ts).
+           high_write_date = greatest(high_write_date, ${m.maxWriteDate}::timestamptz),
            -- A finished incremental read moves the watermark to Odoo's clock at its first batch − LOOKBACK, or
            -- without a clock reading to the newest write_date loaded − LOOKBACK.
            resume_at = case when ${m.incremental && m.done} then greatest(resume_at, coalesce(
@@ -134,13 +135,15 @@ export async function storeCursor(tx: DatabaseTransactionConnection, m: CursorMo
  */
 export async function finishFullPass(
   tx: DatabaseTransactionConnection,
-  f: { table: string; source: string; runId: number; fullHigh?: string | null; nextWatermark?: string | null; fieldSet: string[] | null; rangeKeys: string[] },
+  f: { table: string; source: string; runId: number; fullHigh?: string | null; nextWatermark?: string | null; fieldSet: string[] | null; rangeKeys: string[]; lookbackMs: number },
 ): Promise<void> {
   await tx.query(sql.unsafe`insert into etl.watermark (entity, source) values (${f.table}, ${f.source}) on conflict do nothing`);
   await tx.query(sql.unsafe`
     update etl.watermark
        set high_write_date = greatest(high_write_date, ${f.fullHigh ? odooDatetimeToIso(f.fullHigh) : null}::timestamptz),
-           resume_at = greatest(resume_at, ${f.nextWatermark ? odooDatetimeToIso(f.nextWatermark) : null}::timestamptz),
+           -- Without a clock reading (no Date header), the newest write_date loaded or asked − LOOKBACK.
+           resume_at = greatest(resume_at, coalesce(${f.nextWatermark ? odooDatetimeToIso(f.nextWatermark) : null}::timestamptz,
+                                 greatest(high_write_date, ${f.fullHigh ? odooDatetimeToIso(f.fullHigh) : null}::timestamptz) - make_interval(secs => ${f.lookbackMs / 1000}))),
            full_done_at = now(), cursor_run_id = ${f.runId}, version = version + 1, updated_at = now(),
            field_set = ${f.fieldSet ? sql.array(f.fieldSet, 'text') : null}
      where entity = ${f.table} and source = ${f.source}`);
