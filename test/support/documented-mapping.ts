@@ -96,6 +96,34 @@ const departmentPath = computed(['complete_name'], "19: complete_name is compute
 const VERSION_FIELD = '19 moved it to hr.version (not stored on hr.employee): not recorded';
 const TEMPLATE_CATEGORY: Array<[string, string]> = [['product_tmpl_id', 'product.template'], ['categ_id', 'product.category']];
 
+/**
+ * A sale's business date: date_order (UTC) as a calendar day in its company's timezone, which is the tz of
+ * the company's partner (res.company.partner_id → res.partner.tz), UTC when that partner has none (the test
+ * harness sets no BUSINESS_TIMEZONE). Unknown when the recording lacks the company or its partner.
+ */
+const businessDate = computed(['date_order', 'company_id'], "date_order's day in the tz of the company's partner, else UTC", (r, recorded) => {
+  if (typeof r.date_order !== 'string') return null;
+  const company = (recorded['res.company'] ?? []).find((c) => c.id === m2oId(r.company_id));
+  const partner = company && (recorded['res.partner'] ?? []).find((p) => p.id === m2oId(company.partner_id));
+  if (!partner) return UNKNOWN;
+  const zone = typeof partner.tz === 'string' && partner.tz ? partner.tz : 'UTC';
+  // en-CA writes YYYY-MM-DD
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  return day.format(new Date(`${r.date_order.replace(' ', 'T')}Z`));
+});
+
+// finance: from 18.0 an account.account can be shared by several companies (company_ids) and its code is the
+// company-dependent code_store (the recording read it as the admin's company sees it); code and
+// internal_group are no longer stored
+const accountGroup18 = computed(['account_type'], "18/19: internal_group is computed from account_type: its prefix ('asset_current' → 'asset'), 'off_balance' kept whole", (r) =>
+  typeof r.account_type !== 'string' ? null : r.account_type === 'off_balance' ? 'off_balance' : r.account_type.split('_')[0]);
+const accountCompany18 = computed(['company_ids'], '18/19: the first of the companies that share the account', (r) =>
+  Array.isArray(r.company_ids) && r.company_ids.length > 0 ? r.company_ids[0] : null);
+const accountCode = v('code', 'code', 'code_store', 'code_store');
+/** 18/19 store only the tax's override of the company default (price_include is computed, not stored). */
+const taxPriceInclude18 = computed(['price_include_override'], "18/19: true for 'tax_included', false for 'tax_excluded', NULL when the tax follows the company's default", (r) =>
+  r.price_include_override === 'tax_included' ? true : r.price_include_override === 'tax_excluded' ? false : null);
+
 export const DOCUMENTED_MAPPING: Record<string, DocumentedTable> = {
   dim_branches: {
     key: ['odoo_id'],
@@ -333,7 +361,7 @@ export const DOCUMENTED_MAPPING: Record<string, DocumentedTable> = {
     active: false,
     sources: [
       { model: 'pos.order', columns: {
-        source: constant('pos'), name: 'name', state: 'state', date_order: 'date_order', partner_id: 'partner_id', company_id: 'company_id',
+        source: constant('pos'), name: 'name', state: 'state', date_order: 'date_order', business_date: businessDate, partner_id: 'partner_id', company_id: 'company_id',
         user_id: 'user_id', team_id: 'crm_team_id', config_id: 'config_id', session_id: 'session_id', employee_id: 'employee_id',
         warehouse_id: null, pricelist_id: 'pricelist_id',
         // pos.order has no untaxed amount: total minus tax
@@ -343,7 +371,7 @@ export const DOCUMENTED_MAPPING: Record<string, DocumentedTable> = {
         pos_reference: 'pos_reference', client_order_ref: null, invoice_status: null, origin: null, create_date: 'create_date',
       } },
       { model: 'sale.order', columns: {
-        source: constant('sale'), name: 'name', state: 'state', date_order: 'date_order', partner_id: 'partner_id', company_id: 'company_id',
+        source: constant('sale'), name: 'name', state: 'state', date_order: 'date_order', business_date: businessDate, partner_id: 'partner_id', company_id: 'company_id',
         user_id: 'user_id', team_id: 'team_id', config_id: null, session_id: null, employee_id: null, warehouse_id: 'warehouse_id',
         pricelist_id: 'pricelist_id', amount_untaxed: 'amount_untaxed', amount_tax: 'amount_tax', amount_total: 'amount_total', amount_paid: null,
         currency_rate: 'currency_rate', pos_reference: null, client_order_ref: 'client_order_ref', invoice_status: 'invoice_status',
@@ -383,6 +411,95 @@ export const DOCUMENTED_MAPPING: Record<string, DocumentedTable> = {
       currency_id: v('currency_id', 'currency_id', 'currency_id', related('currency_id', [['order_id', 'purchase.order']], 'currency_id')),
       state: v('state', 'state', 'state', related('state', [['order_id', 'purchase.order']], 'state')),
       create_date: 'create_date',
+    } }],
+  },
+  dim_currencies: {
+    key: ['odoo_id'],
+    active: true,
+    sources: [{ model: 'res.currency', columns: {
+      name: 'name', symbol: 'symbol', full_name: 'full_name', rounding: 'rounding', decimal_places: 'decimal_places', position: 'position',
+      create_date: 'create_date',
+    } }],
+  },
+  fact_currency_rates: {
+    key: ['odoo_id'],
+    active: false,
+    sources: [{ model: 'res.currency.rate', columns: {
+      currency_id: 'currency_id', company_id: 'company_id',
+      // a rate's `name` is its day
+      date: 'name',
+      rate: 'rate',
+      // Odoo's inverse_company_rate (not stored): company currency per unit, 1 / rate; 12 significant digits
+      inverse_rate: computed(['rate'], '1 / rate, to 12 significant digits; NULL for no or a zero rate', (r) =>
+        typeof r.rate === 'number' && r.rate !== 0 ? Number((1 / r.rate).toPrecision(12)) : null),
+      create_date: 'create_date',
+    } }],
+  },
+  dim_accounts: {
+    key: ['odoo_id'],
+    active: false,
+    sources: [{ model: 'account.account', columns: {
+      code: accountCode, name: 'name', account_type: 'account_type',
+      internal_group: v('internal_group', 'internal_group', accountGroup18, accountGroup18),
+      reconcile: 'reconcile',
+      // 19 replaced `deprecated` by `active`: each is NULL where the version lacks it
+      deprecated: v('deprecated', 'deprecated', 'deprecated', null),
+      active: v(null, null, null, 'active'),
+      currency_id: 'currency_id',
+      company_id: v('company_id', 'company_id', accountCompany18, accountCompany18),
+      company_ids: v(null, null, 'company_ids', 'company_ids'),
+      create_date: 'create_date',
+    } }],
+  },
+  dim_account_codes: {
+    key: ['account_id', 'company_id'],
+    active: false,
+    // one row per account and company it was read for; the recording holds the admin's company's code
+    sources: [{ model: 'account.account', columns: { account_id: 'id', company_id: readCompany, code: accountCode } }],
+  },
+  dim_journals: {
+    key: ['odoo_id'],
+    active: true,
+    sources: [{ model: 'account.journal', columns: {
+      name: 'name', code: 'code', type: 'type', company_id: 'company_id', currency_id: 'currency_id', default_account_id: 'default_account_id',
+      sequence: 'sequence', create_date: 'create_date',
+    } }],
+  },
+  dim_taxes: {
+    key: ['odoo_id'],
+    active: true,
+    sources: [{ model: 'account.tax', columns: {
+      name: 'name', amount: 'amount', amount_type: 'amount_type', type_tax_use: 'type_tax_use',
+      price_include: v('price_include', 'price_include', taxPriceInclude18, taxPriceInclude18),
+      price_include_override: v(null, null, 'price_include_override', 'price_include_override'),
+      include_base_amount: 'include_base_amount', company_id: 'company_id', tax_group_id: 'tax_group_id', sequence: 'sequence',
+      create_date: 'create_date',
+    } }],
+  },
+  fact_invoices: {
+    key: ['odoo_id'],
+    active: false,
+    sources: [{ model: 'account.move', columns: {
+      name: 'name', move_type: 'move_type', state: 'state', payment_state: 'payment_state', partner_id: 'partner_id',
+      commercial_partner_id: 'commercial_partner_id', invoice_date: 'invoice_date', invoice_date_due: 'invoice_date_due', date: 'date',
+      journal_id: 'journal_id', company_id: 'company_id', currency_id: 'currency_id', amount_untaxed: 'amount_untaxed', amount_tax: 'amount_tax',
+      amount_total: 'amount_total', amount_residual: 'amount_residual', amount_untaxed_signed: 'amount_untaxed_signed',
+      amount_tax_signed: 'amount_tax_signed', amount_total_signed: 'amount_total_signed', amount_residual_signed: 'amount_residual_signed',
+      invoice_user_id: 'invoice_user_id', team_id: 'team_id', invoice_origin: 'invoice_origin', ref: 'ref', payment_reference: 'payment_reference',
+      reversed_entry_id: 'reversed_entry_id', create_date: 'create_date',
+    } }],
+  },
+  fact_journal_items: {
+    key: ['odoo_id'],
+    active: false,
+    sources: [{ model: 'account.move.line', columns: {
+      move_id: 'move_id', account_id: 'account_id', partner_id: 'partner_id', product_id: 'product_id', journal_id: 'journal_id',
+      company_id: 'company_id', date: 'date', date_maturity: 'date_maturity', name: 'name', debit: 'debit', credit: 'credit', balance: 'balance',
+      amount_currency: 'amount_currency', currency_id: 'currency_id', quantity: 'quantity', price_unit: 'price_unit', discount: 'discount',
+      price_subtotal: 'price_subtotal', price_total: 'price_total', tax_ids: 'tax_ids', tax_line_id: 'tax_line_id',
+      analytic_distribution: 'analytic_distribution', display_type: 'display_type', reconciled: 'reconciled', matching_number: 'matching_number',
+      amount_residual: 'amount_residual', amount_residual_currency: 'amount_residual_currency', parent_state: 'parent_state',
+      sale_line_ids: 'sale_line_ids', purchase_line_id: 'purchase_line_id', create_date: 'create_date',
     } }],
   },
 };
