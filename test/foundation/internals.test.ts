@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'slonik';
 import { z } from 'zod';
 import { run } from 'graphile-worker';
-import { knownCrontabs, lockHolderEvents, staleLockHolders, stepJobs, WORKER_FUNCTIONS, WORKER_INTERNALS } from '../../src/db/graphile-worker-internals.ts';
+import { completeHeldJob, holdsJob, knownCrontabs, lockHolderEvents, staleLockHolders, stepJobs, WORKER_FUNCTIONS, WORKER_INTERNALS } from '../../src/db/graphile-worker-internals.ts';
 import { committedMigrations, MIGRATE_DEEP_IMPORT, MIGRATE_MIGRATION_IMPORT } from '../../src/db/graphile-migrate-internals.ts';
 import { MIGRATIONS_FOLDER, toGraphileLogger } from '../../src/db/migrate.ts';
 import { silentLogger } from '../../src/log.ts';
@@ -83,6 +83,27 @@ describe('adapters over graphile-worker and graphile-migrate internals', () => {
       release();
       await runner.stop();
     }
+  });
+
+  it('completeHeldJob completes a job and frees its queue only for the lock that holds it (id, holder, attempt)', async () => {
+    const job = await db.pool.one(sql.type(z.object({ id: z.string(), job_queue_id: z.number() }))`
+      select id::text, job_queue_id from graphile_worker.add_job('sync_entity', json_build_object('runId', 9, 'entity', 'dim_teams'), queue_name := 'odoo-etl:dim_teams')`);
+    // Locked as graphile-worker's get_job locks it: the job and its queue, one attempt counted.
+    await db.pool.query(sql.unsafe`update graphile_worker._private_jobs set locked_by = 'pool-b', locked_at = now(), attempts = 2 where id = ${job.id}::bigint`);
+    await db.pool.query(sql.unsafe`update graphile_worker._private_job_queues set locked_by = 'pool-b', locked_at = now() where id = ${job.job_queue_id}`);
+    const queueHolder = () => db.pool.oneFirst(sql.type(z.object({ locked_by: z.string().nullable() }))`
+      select locked_by from graphile_worker._private_job_queues where id = ${job.job_queue_id}`);
+    // The earlier holder (another pool, or the same pool's earlier attempt) neither holds nor completes it.
+    for (const stale of [{ locked_by: 'pool-a', attempts: 1 }, { locked_by: 'pool-b', attempts: 1 }]) {
+      expect(await holdsJob(db.pool, { ...job, ...stale })).toBe(false);
+      expect(await completeHeldJob(db.pool, { ...job, ...stale })).toBe(false);
+    }
+    expect(await queueHolder()).toBe('pool-b');
+    const holder = { ...job, locked_by: 'pool-b', attempts: 2 };
+    expect(await holdsJob(db.pool, holder)).toBe(true);
+    expect(await completeHeldJob(db.pool, holder)).toBe(true);
+    expect(await queueHolder()).toBeNull();
+    expect(await stepJobs(db.pool, { runIds: [9] })).toEqual([]);
   });
 
   it(`graphile-migrate's deep import ${MIGRATE_DEEP_IMPORT} resolves and exports clearAllPools`, async () => {
