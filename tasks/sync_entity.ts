@@ -4,8 +4,8 @@
  * committed in one transaction with its cursor and the continuation (commit.ts).
  *
  * Its policy:
- * - hand-over: a job takes batches for up to JOB_BUDGET_MS, then its last commit enqueues a continuation
- *   job. A retried job (an attempt failed, or its worker died) hands over after its first committed batch,
+ * - hand-over: a job takes batches for up to JOB_BUDGET_MS, or until its worker stops (the batch in hand is
+ *   then its last), then its last commit enqueues a continuation job. A retried job (an attempt failed, or its worker died) hands over after its first committed batch,
  *   so the attempts budget counts failures without progress: workers that keep dying mid-job cannot
  *   exhaust it while work advances.
  * - failure: an error no retry can mend (isPermanent) settles the step failed at once; any other is
@@ -72,7 +72,7 @@ export default (ctx: SyncContext): Task =>
       }
       const part = await takePart(ctx, runId, table, plan, partKey ?? undefined, state.sources_done);
       if (!part) return;
-      await readPart(ctx, runId, entity, plan, part, log, { budgetMs: JOB_BUDGET_MS, afterFirstBatch: attempts > 1 });
+      await readPart(ctx, runId, entity, plan, part, log, { budgetMs: JOB_BUDGET_MS, afterFirstBatch: attempts > 1, stop: helpers.abortSignal });
     } catch (error) {
       if (error instanceof StepClosed) {
         log.info(`${table}: ${error.message}; the job stops here`);

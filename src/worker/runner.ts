@@ -59,6 +59,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
     taskList,
     parsedCronItems: options.schedule ? parseCronItems(cronItems(options.schedule)) : [],
     noHandleSignals: true,
+    // A stopping worker tells its jobs at once (helpers.abortSignal): a sync job commits the batch in hand
+    // and hands over (tasks/sync_entity.ts), so SIGINT/SIGTERM end in seconds, not a whole job budget.
+    preset: { worker: { gracefulShutdownAbortTimeout: 0 } },
     pollInterval: options.pollIntervalMs ?? 1000,
     logger,
     // The heartbeat vouches for the id the jobs are locked with.

@@ -25,6 +25,8 @@ export interface HandOver {
   budgetMs: number;
   /** Hand over after the first committed batch (a retried job: see tasks/sync_entity.ts). */
   afterFirstBatch: boolean;
+  /** Once aborted (the worker is stopping: SIGINT, SIGTERM), the batch in hand is the job's last. */
+  stop?: AbortSignal;
 }
 
 interface Batch {
@@ -103,7 +105,7 @@ export async function readPart(
   let pending = readBatch(initial);
   for (;;) {
     const batch = await pending;
-    const last = batch.done || handOver.afterFirstBatch || Date.now() - started >= handOver.budgetMs;
+    const last = batch.done || handOver.afterFirstBatch || handOver.stop?.aborted === true || Date.now() - started >= handOver.budgetMs;
     let prefetched: Promise<Batch> | undefined;
     if (!last) {
       prefetched = readBatch(batch.cursor);
