@@ -61,6 +61,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       enableJsonFlag: this.ctor.enableJsonFlag,
       args: this.ctor.args,
       strict: this.ctor.strict,
+    }).catch((error: unknown) => {
+      // Anything the parser refuses is a usage error (exit 2): oclif exits 1 for an argument its own parser
+      // refuses (`runs cancel abc`: "Expected an integer"), 2 for flags.
+      if (error instanceof Error) Object.assign(error, { oclif: { ...(error as { oclif?: object }).oclif, exit: 2 } });
+      throw error;
     });
     this.flags = flags as BaseFlags<T>;
     this.args = args as Record<string, unknown>;
