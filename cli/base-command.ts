@@ -10,6 +10,7 @@ import { ConfigError, loadConfig, secretValues, type LoadOptions, type Settings,
 import { createDatabasePool, guardsFromSettings, type DatabasePool, type PoolOptions } from '../src/db/pool.ts';
 import { assertMigrated } from '../src/db/schema-check.ts';
 import { openTargetDatabase, type TargetDatabase } from '../src/db/target.ts';
+import { describeUnreachable, isUnreachable } from '../src/db/unreachable.ts';
 import type { OdooCallObserver } from '../src/odoo/index.ts';
 import { createSyncContext, odooClientFromSettings, type SyncContext } from '../src/sync/context.ts';
 import type { SyncObserver } from '../src/sync/observer.ts';
@@ -102,10 +103,16 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   /** The target database with the odoo-etl schema in place, and a pool on it (closed when the command ends). */
   protected async openMigratedDatabase(poolOptions?: PoolOptions): Promise<{ target: TargetDatabase; pool: DatabasePool }> {
     const target = await this.openDatabase();
-    const pool = await createDatabasePool(target.url, { guards: guardsFromSettings(this.settings), ...poolOptions });
-    this.onClose(() => pool.end());
-    await assertMigrated(pool);
-    return { target, pool };
+    try {
+      const pool = await createDatabasePool(target.url, { guards: guardsFromSettings(this.settings), ...poolOptions });
+      this.onClose(() => pool.end());
+      await assertMigrated(pool);
+      return { target, pool };
+    } catch (error) {
+      // Exit 1 (the work could not be done), naming the database and what to check, never the password.
+      if (isUnreachable(error)) this.error(this.scrub(describeUnreachable(error, target.description)), { exit: 1 });
+      throw error;
+    }
   }
 
   /** What sync steps need: the Odoo client of the settings (closed when the command ends) around `pool`; observers for metrics. */

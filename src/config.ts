@@ -236,13 +236,17 @@ export function describeConfig(settings: Settings): Record<string, unknown> {
 /** Strings that must never be printed: used by the logger's and the CLI's last-line scrubbing. */
 export function secretValues(settings: Settings): string[] {
   const values = [settings.ODOO_PASSWORD, settings.ODOO_API_KEY, settings.WEBHOOK_TOKEN];
+  const logins = [settings.ODOO_USERNAME];
   if (settings.DATABASE_URL) {
     try {
-      const password = decodeURIComponent(new URL(settings.DATABASE_URL).password);
-      values.push(password);
+      const url = new URL(settings.DATABASE_URL);
+      values.push(decodeURIComponent(url.password));
+      logins.push(decodeURIComponent(url.username));
     } catch {
       /* not a URL: nothing to add */
     }
   }
-  return values.filter((value): value is string => typeof value === 'string' && value.length >= 3);
+  // A password equal to a login (admin/admin) is no secret from whoever reads the login, and masking it
+  // would hide the user name in every message that names it.
+  return values.filter((value): value is string => typeof value === 'string' && value.length >= 3 && !logins.includes(value));
 }
