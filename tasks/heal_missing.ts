@@ -9,6 +9,7 @@ import type { SyncContext } from '../src/sync/context.ts';
 import { finishHealStep, healMissing, startHealStep } from '../src/sync/heal.ts';
 import { observeSettled } from '../src/sync/step/settle.ts';
 import { errorMessage, failStep } from '../src/sync/step/state.ts';
+import { holdsJob } from '../src/db/graphile-worker-internals.ts';
 
 /** What etl.finish_step enqueues once every other step of the run is settled. */
 export const payloadSchema = z.object({ runId: z.number().int(), entity: z.string() });
@@ -21,7 +22,8 @@ export default (ctx: SyncContext): Task =>
     try {
       await finishHealStep(ctx, runId, entity, await healMissing(ctx));
     } catch (error) {
-      if (attempts >= maxAttempts) observeSettled(ctx, await failStep(ctx.pool, runId, entity, attempts, errorMessage(error)));
+      // Not if another worker took the job over meanwhile (src/worker/job-lock.ts).
+      if (attempts >= maxAttempts && (await holdsJob(ctx.pool, helpers.job).catch(() => true))) observeSettled(ctx, await failStep(ctx.pool, runId, entity, attempts, errorMessage(error)));
       throw error;
     }
   };

@@ -11,6 +11,7 @@
  * - failure: an error no retry can mend (isPermanent) settles the step failed at once; any other is
  *   recorded and retried by graphile-worker until the job's max_attempts, then the step fails.
  * - a job whose run ended meanwhile (StepClosed) stops without error.
+ * - a job no longer held by this worker (taken over after a pause) records no failure or retry.
  */
 import type { Task } from 'graphile-worker';
 import { z } from 'zod';
@@ -30,6 +31,7 @@ import { planEntity, startPlannedStep, storedPlan } from '../src/sync/step/plan.
 import { readPart } from '../src/sync/step/read.ts';
 import { observeSettled } from '../src/sync/step/settle.ts';
 import { errorMessage, failStep, openStepState, recordRetry, StepClosed } from '../src/sync/step/state.ts';
+import { holdsJob } from '../src/db/graphile-worker-internals.ts';
 
 /** What etl.start_run / etl.continue_step enqueue: the entity of a run, and the part a continuation reads. */
 export const payloadSchema = z.object({ runId: z.number().int(), entity: z.string(), part: z.string().nullish() });
@@ -78,6 +80,9 @@ export default (ctx: SyncContext): Task =>
         log.info(`${table}: ${error.message}; the job stops here`);
         return;
       }
+      // A worker resumed after its job was taken over (paused past WORKER_STALE_AFTER) records nothing on the
+      // step: the new holder owns it (src/worker/job-lock.ts drops this attempt's outcome).
+      if (!(await holdsJob(ctx.pool, helpers.job).catch(() => true))) throw error;
       const message = errorMessage(error);
       const permanent = isPermanent(error);
       if (permanent || attempts >= maxAttempts) {

@@ -15,10 +15,12 @@ import { stepJobs } from '../../src/db/graphile-worker-internals.ts';
 import { silentLogger } from '../../src/log.ts';
 import { getRunReport, type RunReport } from '../../src/sync/run-report.ts';
 import { startRun } from '../../src/sync/run.ts';
+import { cancelRun } from '../../src/ops/runs.ts';
 import { Heartbeat } from '../../src/worker/heartbeat.ts';
 import { startWorker, type WorkerHandle } from '../../src/worker/runner.ts';
 import { cliEnv, compareWithSimulator, startHarness, type SyncHarness } from '../support/sync-harness.ts';
-import { makeWorkerUtils } from 'graphile-worker';
+import { makeWorkerUtils, type JobHelpers } from 'graphile-worker';
+import { makeTaskList } from '../../tasks/index.ts';
 
 const standbyWorker = path.resolve(import.meta.dirname, '../support/standby-worker.ts');
 
@@ -149,5 +151,35 @@ describe('a paused worker', () => {
     }
     expect(await lockedQueues(harness)).toHaveLength(1);
     expect(run.started).toBe(true);
+  });
+
+  it('an attempt that fails after its job was taken over records nothing on the step; one that still holds it does', async () => {
+    harness = await startHarness();
+    const { pool } = harness.db;
+    harness.sim.injectFault({ kind: 'accessDenied', model: 'product.category' }); // a permanent error: it would fail the step at once
+    const task = makeTaskList(harness.ctx).sync_entity!;
+    const step = (runId: number) => pool.one(sql.type(z.object({ status: z.string(), error: z.string().nullable() }))`
+      select status, error from etl.run_entity where run_id = ${runId} and entity = 'dim_categories'`);
+    const attempt = async (holder: string) => {
+      const run = await startRun(pool, { entities: ['dim_categories'] });
+      const [job] = await stepJobs(pool, { runIds: [run.runId] });
+      // This attempt took the job as 'pool-a' (attempt 1); `holder` holds it now.
+      await pool.query(sql.unsafe`
+        update graphile_worker._private_jobs set locked_by = ${holder}, locked_at = now(), attempts = ${holder === 'pool-a' ? 1 : 2} where id = ${job!.id}`);
+      const helpers = {
+        job: { id: String(job!.id), job_queue_id: null, task_identifier: 'sync_entity', locked_by: 'pool-a', attempts: 1, max_attempts: 25 },
+        abortSignal: new AbortController().signal,
+      } as unknown as JobHelpers;
+      const threw = await Promise.resolve(task({ runId: run.runId, entity: 'dim_categories' }, helpers)).then(() => false, () => true);
+      const outcome = { threw, ...(await step(run.runId)) };
+      await cancelRun(pool, run.runId, { by: 'test' });
+      return outcome;
+    };
+    // Taken over: the error goes back to graphile-worker (whose failure only touches its own jobs), the step is untouched.
+    expect(await attempt('pool-b')).toEqual({ threw: true, status: 'queued', error: null });
+    // Still held: the permanent error settles the step failed, and the job is done.
+    const held = await attempt('pool-a');
+    expect(held.status).toBe('failed');
+    expect(held.error).toMatch(/product\.category|Access Denied/);
   });
 });
