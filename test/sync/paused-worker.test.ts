@@ -13,6 +13,8 @@ import { sql } from 'slonik';
 import { z } from 'zod';
 import { stepJobs } from '../../src/db/graphile-worker-internals.ts';
 import { silentLogger } from '../../src/log.ts';
+import { createOdooClient } from '../../src/odoo/index.ts';
+import { createSyncContext } from '../../src/sync/context.ts';
 import { getRunReport, type RunReport } from '../../src/sync/run-report.ts';
 import { startRun } from '../../src/sync/run.ts';
 import { cancelRun } from '../../src/ops/runs.ts';
@@ -42,6 +44,7 @@ describe('a paused worker', () => {
   let harness: SyncHarness | undefined;
   const children: ChildProcess[] = [];
   const workers: WorkerHandle[] = [];
+  const closers: Array<() => void> = [];
   afterEach(async () => {
     for (const child of children) {
       child.kill('SIGCONT');
@@ -50,6 +53,7 @@ describe('a paused worker', () => {
     children.length = 0;
     for (const worker of workers) await worker.stop();
     workers.length = 0;
+    for (const close of closers.splice(0)) close();
     await harness?.close();
     harness = undefined;
   });
@@ -86,8 +90,14 @@ describe('a paused worker', () => {
     }, 120_000);
     child.kill('SIGSTOP');
 
-    // Another worker frees the silent child's job after WORKER_STALE_AFTER and takes it.
-    const taker = await startWorker({ connectionString: h.db.url, context: h.ctx, concurrency: 1, staleAfterMs: 1000, pollIntervalMs: 100 });
+    // Another worker frees the silent child's job after WORKER_STALE_AFTER and takes it. A process of its own
+    // (its own Odoo client: it logs in and asks fields_get before it reads, three calls to the child's one at most).
+    const odoo = createOdooClient({
+      url: h.sim.url, db: h.sim.db, username: h.sim.admin.login, password: h.sim.admin.password, transport: 'auto', timeoutMs: 30_000, logger: silentLogger,
+    });
+    closers.push(() => odoo.close());
+    const context = createSyncContext({ pool, odoo, settings: h.settings, logger: silentLogger });
+    const taker = await startWorker({ connectionString: h.db.url, context, concurrency: 1, staleAfterMs: 1000, pollIntervalMs: 100 });
     workers.push(taker);
     const takenBy = await waitFor('the job to be taken over', async () => {
       const job = (await stepJobs(pool, { runIds: [run.runId] })).find((j) => j.id === held.id);
