@@ -67,13 +67,22 @@ export async function staleLockHolders(db: CommonQueryMethods, taskNames: string
   return [...rows];
 }
 
-/** The lock a worker took on a job: graphile-worker counts an attempt each time a job is locked, so (id, locked_by, attempts) names one holding. */
+/**
+ * The lock a worker took on a job: its holder and when it took it. (id, locked_by, locked_at) names one
+ * holding: a job freed and taken again, even by the same pool, gets a new locked_at. (Not `attempts`:
+ * add_job with the key of a running job, as a step's continuation does, sets that job's attempts to its max.)
+ */
 export interface JobLock {
   id: string | number;
-  job_queue_id: number | null;
   locked_by: string | null;
-  attempts: number;
+  locked_at: Date | string | null;
 }
+
+/** locked_at as graphile-worker's client read it (a Date, to the millisecond) matches the stored microseconds. */
+const sameLock = (lock: JobLock) => {
+  const at = new Date(lock.locked_at!).toISOString();
+  return sql.fragment`locked_by = ${lock.locked_by} and locked_at between ${at}::timestamptz - interval '2 milliseconds' and ${at}::timestamptz + interval '2 milliseconds'`;
+};
 
 /**
  * Completes a job only while `lock` still holds it, and frees its queue only if that holder has it, in one
@@ -84,11 +93,11 @@ export interface JobLock {
  * False when the job is no longer held by this lock (taken over, freed, or removed).
  */
 export async function completeHeldJob(db: CommonQueryMethods, lock: JobLock): Promise<boolean> {
-  if (!lock.locked_by) return false;
+  if (!lock.locked_by || !lock.locked_at) return false;
   const done = await db.anyFirst(sql.type(z.object({ id: z.string() }))`
     with j as (
       delete from graphile_worker._private_jobs
-       where id = ${String(lock.id)}::bigint and locked_by = ${lock.locked_by} and attempts = ${lock.attempts}
+       where id = ${String(lock.id)}::bigint and ${sameLock(lock)}
       returning id, job_queue_id
     ), q as (
       update graphile_worker._private_job_queues q
@@ -102,10 +111,10 @@ export async function completeHeldJob(db: CommonQueryMethods, lock: JobLock): Pr
 
 /** Whether `lock` still holds its job (not freed, taken over or removed since it was taken). */
 export async function holdsJob(db: CommonQueryMethods, lock: JobLock): Promise<boolean> {
-  if (!lock.locked_by) return false;
+  if (!lock.locked_by || !lock.locked_at) return false;
   const found = await db.anyFirst(sql.type(z.object({ id: z.string() }))`
     select id::text from graphile_worker._private_jobs
-     where id = ${String(lock.id)}::bigint and locked_by = ${lock.locked_by} and attempts = ${lock.attempts}`);
+     where id = ${String(lock.id)}::bigint and ${sameLock(lock)}`);
   return found.length > 0;
 }
 

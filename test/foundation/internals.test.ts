@@ -85,25 +85,33 @@ describe('adapters over graphile-worker and graphile-migrate internals', () => {
     }
   });
 
-  it('completeHeldJob completes a job and frees its queue only for the lock that holds it (id, holder, attempt)', async () => {
+  it('completeHeldJob completes a job and frees its queue only for the lock that holds it (holder and time taken)', async () => {
     const job = await db.pool.one(sql.type(z.object({ id: z.string(), job_queue_id: z.number() }))`
-      select id::text, job_queue_id from graphile_worker.add_job('sync_entity', json_build_object('runId', 9, 'entity', 'dim_teams'), queue_name := 'odoo-etl:dim_teams')`);
-    // Locked as graphile-worker's get_job locks it: the job and its queue, one attempt counted.
-    await db.pool.query(sql.unsafe`update graphile_worker._private_jobs set locked_by = 'pool-b', locked_at = now(), attempts = 2 where id = ${job.id}::bigint`);
+      select id::text, job_queue_id from graphile_worker.add_job('sync_entity', json_build_object('runId', 9, 'entity', 'dim_teams'),
+        queue_name := 'odoo-etl:dim_teams', job_key := 'odoo-etl:dim_teams')`);
+    // Locked as graphile-worker's get_job locks it (the job and its queue); its client reads locked_at to the millisecond.
+    await db.pool.query(sql.unsafe`
+      update graphile_worker._private_jobs set locked_by = 'pool-b', locked_at = '2026-12-02 10:00:00.123456+00', attempts = 2 where id = ${job.id}::bigint`);
     await db.pool.query(sql.unsafe`update graphile_worker._private_job_queues set locked_by = 'pool-b', locked_at = now() where id = ${job.job_queue_id}`);
     const queueHolder = () => db.pool.oneFirst(sql.type(z.object({ locked_by: z.string().nullable() }))`
       select locked_by from graphile_worker._private_job_queues where id = ${job.job_queue_id}`);
-    // The earlier holder (another pool, or the same pool's earlier attempt) neither holds nor completes it.
-    for (const stale of [{ locked_by: 'pool-a', attempts: 1 }, { locked_by: 'pool-b', attempts: 1 }]) {
-      expect(await holdsJob(db.pool, { ...job, ...stale })).toBe(false);
-      expect(await completeHeldJob(db.pool, { ...job, ...stale })).toBe(false);
+    const holder = { id: job.id, locked_by: 'pool-b', locked_at: new Date('2026-12-02T10:00:00.123Z') };
+    // Another pool, or the same pool's earlier lock of the job (freed, then taken again), neither holds nor completes it.
+    for (const stale of [{ locked_by: 'pool-a' }, { locked_at: new Date('2026-12-02T09:59:00.123Z') }]) {
+      expect(await holdsJob(db.pool, { ...holder, ...stale })).toBe(false);
+      expect(await completeHeldJob(db.pool, { ...holder, ...stale })).toBe(false);
     }
     expect(await queueHolder()).toBe('pool-b');
-    const holder = { ...job, locked_by: 'pool-b', attempts: 2 };
+    // A continuation queued under the running job's key (etl.continue_step does) sets its attempts to the
+    // max and clears its key: it is still held.
+    await db.pool.query(sql.unsafe`
+      select graphile_worker.add_job('sync_entity', json_build_object('runId', 9, 'entity', 'dim_teams', 'part', 'p2'),
+        queue_name := 'odoo-etl:dim_teams', job_key := 'odoo-etl:dim_teams')`);
     expect(await holdsJob(db.pool, holder)).toBe(true);
     expect(await completeHeldJob(db.pool, holder)).toBe(true);
     expect(await queueHolder()).toBeNull();
-    expect(await stepJobs(db.pool, { runIds: [9] })).toEqual([]);
+    // What is left is the continuation, waiting.
+    expect(await stepJobs(db.pool, { runIds: [9] })).toEqual([expect.objectContaining({ part: 'p2', locked_by: null })]);
   });
 
   it(`graphile-migrate's deep import ${MIGRATE_DEEP_IMPORT} resolves and exports clearAllPools`, async () => {

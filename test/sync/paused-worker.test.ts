@@ -129,6 +129,7 @@ describe('a paused worker', () => {
       return r.run.status === 'running' ? undefined : r;
     }, 60_000);
     expect(nextReport.run.status).toBe('succeeded');
+    expect(await stepJobs(pool, { runIds: [run.runId, next.runId] })).toEqual([]);
   });
 
   it('the heartbeat frees a queue lock held by a worker that stopped, though it holds no job', async () => {
@@ -173,11 +174,16 @@ describe('a paused worker', () => {
     const attempt = async (holder: string) => {
       const run = await startRun(pool, { entities: ['dim_categories'] });
       const [job] = await stepJobs(pool, { runIds: [run.runId] });
-      // This attempt took the job as 'pool-a' (attempt 1); `holder` holds it now.
+      // This attempt took the job as 'pool-a' at 10:00:00.250 (attempt 1); `holder` holds it now.
+      const lockedAt = holder === 'pool-a' ? '2026-12-02 10:00:00.250+00' : '2026-12-02 10:01:00.500+00';
       await pool.query(sql.unsafe`
-        update graphile_worker._private_jobs set locked_by = ${holder}, locked_at = now(), attempts = ${holder === 'pool-a' ? 1 : 2} where id = ${job!.id}`);
+        update graphile_worker._private_jobs set locked_by = ${holder}, locked_at = ${lockedAt}::timestamptz, attempts = ${holder === 'pool-a' ? 1 : 2}
+         where id = ${job!.id}`);
       const helpers = {
-        job: { id: String(job!.id), job_queue_id: null, task_identifier: 'sync_entity', locked_by: 'pool-a', attempts: 1, max_attempts: 25 },
+        job: {
+          id: String(job!.id), job_queue_id: null, task_identifier: 'sync_entity', locked_by: 'pool-a', locked_at: new Date('2026-12-02T10:00:00.250Z'),
+          attempts: 1, max_attempts: 25,
+        },
         abortSignal: new AbortController().signal,
       } as unknown as JobHelpers;
       const threw = await Promise.resolve(task({ runId: run.runId, entity: 'dim_categories' }, helpers)).then(() => false, () => true);

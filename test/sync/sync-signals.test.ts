@@ -81,6 +81,9 @@ describe('sync and signals', () => {
       expect(second.code, second.stderr).toBe(0);
       expect(second.stdout).toMatch(new RegExp(`^attached to run ${runId}, .* by cli, interrupted \\(no process is working on it, last progress .+ ago\\): processing it here$`, 'm'));
       expect(second.stdout).toMatch(new RegExp(`run ${runId} succeeded`));
+      // Every job of the run was completed (none left failed or locked), however many hand-overs it took.
+      expect(await stepJobs(pool, { runIds: [runId] })).toEqual([]);
+      expect(second.stderr).not.toMatch(/no longer held/);
       expect(await pool.oneFirst(sql.type(z.object({ n: z.number() }))`select count(*)::int as n from etl.run`)).toBe(1);
       expect(await compareWithSimulator(h, ['dim_customers', 'dim_categories', 'dim_products'])).toEqual([]);
     });
