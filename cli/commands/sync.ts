@@ -6,7 +6,9 @@ import { describeAttach, openRun } from '../../src/sync/attach.ts';
 import type { RunReport } from '../../src/sync/run-report.ts';
 import { createProgressRenderer, progressMode } from '../../src/ops/progress.ts';
 import { runSummaryLines } from '../../src/ops/summary.ts';
-import { formatTime } from '../../src/ops/format.ts';
+import { formatDuration, formatTime } from '../../src/ops/format.ts';
+import { stoppedHolders } from '../../src/ops/stopped-holders.ts';
+import { lockedTableQueues } from '../../src/db/graphile-worker-internals.ts';
 import { entityNames } from '../../src/entities/index.ts';
 import { onShutdownSignal } from '../../src/worker/signals.ts';
 
@@ -116,6 +118,14 @@ export default class Sync extends BaseCommand<typeof Sync> {
         return { runId, started: true };
       }
       this.log(`run ${runId}: ${this.flags.full ? 'full' : 'incremental'} sync of ${entities.length} entities from ${this.settings.ODOO_URL}`);
+    }
+    // A table whose queue a stopped process still locks (a killed `sync`, a cancelled run's job) waits: say why, and how long.
+    for (const holder of await stoppedHolders(pool, await lockedTableQueues(pool, entities), staleAfterMs)) {
+      this.log(
+        `${holder.entities.join(', ')} wait${holder.entities.length > 1 ? '' : 's'}: ${holder.entities.length > 1 ? 'their queues are' : 'its queue is'} ` +
+          `held by ${holder.process}, which stopped (last seen ${formatDuration(holder.lastSeenAgoMs)} ago); this sync frees ` +
+          `${holder.entities.length > 1 ? 'them' : 'it'} WORKER_STALE_AFTER (${formatDuration(staleAfterMs)}) after its last sign of life: in about ${formatDuration(holder.freedInMs)}`,
+      );
     }
     const progress = createProgressRenderer({
       mode: progressMode({ json: this.jsonEnabled(), quiet: this.flags.quiet, isTTY: process.stdout.isTTY }),

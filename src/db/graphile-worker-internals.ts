@@ -118,6 +118,19 @@ export async function holdsJob(db: CommonQueryMethods, lock: JobLock): Promise<b
   return found.length > 0;
 }
 
+/** The locked queues of these tables (`odoo-etl:<entity>[:part]`), with their holder and when they took it. */
+export async function lockedTableQueues(
+  db: CommonQueryMethods,
+  entities: string[],
+): Promise<Array<{ entity: string; locked_by: string | null; locked_at: string | null }>> {
+  const rows = await db.any(sql.type(z.object({ entity: z.string(), locked_by: z.string().nullable(), locked_at: z.string().nullable() }))`
+    select split_part(q.queue_name, ':', 2) as entity, q.locked_by, q.locked_at
+      from graphile_worker._private_job_queues q
+     where q.locked_by is not null and q.queue_name like 'odoo-etl:%'
+       and split_part(q.queue_name, ':', 2) = any(${sql.array(entities, 'text')})`);
+  return [...rows];
+}
+
 /** When each cron item last fired (graphile-worker's record, used for backfill). */
 export async function knownCrontabs(db: CommonQueryMethods): Promise<Array<{ identifier: string; last_execution: string | null }>> {
   const rows = await db.any(sql.type(z.object({ identifier: z.string(), last_execution: z.string().nullable() }))`

@@ -10,7 +10,7 @@
 import os from 'node:os';
 import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
-import type { StepJob } from '../db/graphile-worker-internals.ts';
+import { stoppedHolders, type StoppedHolder } from './stopped-holders.ts';
 import { endRun } from '../sync/end-run.ts';
 import { formatDuration, formatTable, formatTime } from './format.ts';
 
@@ -104,7 +104,7 @@ export interface CancelResult {
    * more, but their entities' queues stay locked until they are freed, `freedInMs` from now (WORKER_STALE_AFTER
    * after their last sign of life), and a new run of those entities waits for that.
    */
-  heldByStopped: Array<{ process: string; jobs: number; entities: string[]; lastSeenAgoMs: number; freedInMs: number }>;
+  heldByStopped: StoppedHolder[];
 }
 
 /** Who cancels, as recorded in the run's error: the OS user and host. */
@@ -118,45 +118,6 @@ export async function cancelRun(pool: DatabasePool, runId: number, options: { by
   const state = await pool.maybeOneFirst(sql.type(z.object({ status: z.string() }))`select status from etl.run where id = ${runId}`);
   const heldByStopped = await stoppedHolders(pool, ended.runningJobs, options.staleAfterMs ?? 60_000);
   return { runId, cancelled: ended.ended, state, reason, removedJobs: ended.removedJobs, runningJobs: ended.runningJobs.length, heldByStopped };
-}
-
-/** The holders of these jobs that are silent for WORKER_STALE_AFTER or less, and when the heartbeat housekeeping frees them. */
-async function stoppedHolders(pool: DatabasePool, jobs: StepJob[], staleAfterMs: number): Promise<CancelResult['heldByStopped']> {
-  const held = jobs.filter((j) => j.locked_by !== null);
-  if (held.length === 0) return [];
-  const rows = await pool.any(sql.type(z.object({ worker_id: z.string(), entity: z.string(), process: z.string().nullable(), silent_ms: z.number(), since_lock_ms: z.number() }))`
-    select j.locked_by as worker_id, j.entity, h.process,
-           extract(epoch from now() - coalesce(h.last_seen, j.locked_at::timestamptz)) * 1000 as silent_ms,
-           extract(epoch from now() - j.locked_at::timestamptz) * 1000 as since_lock_ms
-      from unnest(${sql.array(held.map((j) => j.locked_by!), 'text')}, ${sql.array(held.map((j) => j.locked_at!), 'text')},
-                  ${sql.array(held.map((j) => j.entity), 'text')}) as j(locked_by, locked_at, entity)
-      left join etl.worker_heartbeat h on h.worker_id = j.locked_by`);
-  const byProcess = new Map<string, CancelResult['heldByStopped'][number]>();
-  for (const row of rows) {
-    // A holder is taken for stopped when it is a process of this machine that is gone, or when it missed its
-    // last heartbeat (it beats every third of WORKER_STALE_AFTER); else its job stops at its next batch boundary.
-    if (row.process !== null && !processGone(row.process) && row.silent_ms < staleAfterMs / 2) continue;
-    const name = row.process ?? row.worker_id;
-    const freedInMs = Math.max(0, staleAfterMs - Math.min(row.silent_ms, row.since_lock_ms));
-    const known = byProcess.get(name) ?? { process: name, jobs: 0, entities: [], lastSeenAgoMs: row.silent_ms, freedInMs };
-    known.jobs += 1;
-    known.entities = [...new Set([...known.entities, row.entity])];
-    known.freedInMs = Math.max(known.freedInMs, freedInMs);
-    byProcess.set(name, known);
-  }
-  return [...byProcess.values()];
-}
-
-/** Whether `pid@host` (a heartbeat's process) names a process of this machine that no longer exists. */
-function processGone(label: string): boolean {
-  const match = /^(\d+)@(.*)$/.exec(label);
-  if (!match || match[2] !== os.hostname().slice(0, 40)) return false;
-  try {
-    process.kill(Number(match[1]), 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
 }
 
 /** What `runs cancel` prints. */

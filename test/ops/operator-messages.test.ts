@@ -17,6 +17,7 @@ import { processLabel } from '../../src/worker/heartbeat.ts';
 import { freshDatabase, type TestDatabase } from '../support/database.ts';
 import { databaseUrl } from '../support/postgres-server.ts';
 import { runCli } from './cli.ts';
+import { cliEnv, startHarness } from '../support/sync-harness.ts';
 
 /** oclif wraps long error lines (` ›   ` on each); the text as one line. */
 const unwrapped = (stderr: string) => stderr.replace(/\s*\n ›\s*/g, ' ');
@@ -131,3 +132,28 @@ describe('names and secrets', () => {
     expect(secretValues(other)).toEqual(['hunter22', 's3cret']);
   });
 });
+
+describe('sync and a queue a stopped process locks', () => {
+  it('says which table waits, for whom and how long, then frees it and finishes', { timeout: 180_000 }, async () => {
+    const harness = await startHarness();
+    try {
+      const { pool } = harness.db;
+      // What a `sync` killed 40 s ago leaves (its run cancelled since): the table's queue locked, its heartbeat silent.
+      await pool.query(sql.unsafe`
+        insert into graphile_worker._private_job_queues (queue_name, locked_by, locked_at)
+        values ('odoo-etl:dim_categories', 'worker-dead', now() - interval '40 seconds')`);
+      await pool.query(sql.unsafe`insert into etl.worker_heartbeat (worker_id, process, last_seen) values ('worker-dead', '4242@etl-1', now() - interval '40 seconds')`);
+      const result = await runCli(['sync', '--entity', 'dim_categories'], cliEnv(harness, { WORKER_STALE_AFTER: '45s' }), { timeoutMs: 150_000 });
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(
+        /^dim_categories waits: its queue is held by 4242@etl-1, which stopped \(last seen \d+s ago\); this sync frees it WORKER_STALE_AFTER \(45s\) after its last sign of life: in about \d+s$/m,
+      );
+      expect(result.stdout).toMatch(/run \d+ succeeded/);
+      expect(await pool.anyFirst(sql.type(z.object({ locked_by: z.string() }))`
+        select locked_by from graphile_worker._private_job_queues where locked_by is not null`)).toEqual([]);
+    } finally {
+      await harness.close();
+    }
+  });
+});
+
