@@ -12,6 +12,7 @@ import { assertMigrated } from '../src/db/schema-check.ts';
 import { DeclarationError, loadDeclarations } from '../src/declared/load.ts';
 import { useDeclarations } from '../src/declared/to-spec.ts';
 import { openTargetDatabase, type TargetDatabase } from '../src/db/target.ts';
+import { describeUnreachable, isUnreachable } from '../src/db/unreachable.ts';
 import type { OdooCallObserver } from '../src/odoo/index.ts';
 import { createSyncContext, odooClientFromSettings, type SyncContext } from '../src/sync/context.ts';
 import type { SyncObserver } from '../src/sync/observer.ts';
@@ -63,6 +64,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       enableJsonFlag: this.ctor.enableJsonFlag,
       args: this.ctor.args,
       strict: this.ctor.strict,
+    }).catch((error: unknown) => {
+      // Anything the parser refuses is a usage error (exit 2): oclif exits 1 for an argument its own parser
+      // refuses (`runs cancel abc`: "Expected an integer"), 2 for flags.
+      if (error instanceof Error) Object.assign(error, { oclif: { ...(error as { oclif?: object }).oclif, exit: 2 } });
+      throw error;
     });
     this.flags = flags as BaseFlags<T>;
     this.args = args as Record<string, unknown>;
@@ -112,10 +118,16 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   /** The target database with the odoo-etl schema in place, and a pool on it (closed when the command ends). */
   protected async openMigratedDatabase(poolOptions?: PoolOptions): Promise<{ target: TargetDatabase; pool: DatabasePool }> {
     const target = await this.openDatabase();
-    const pool = await createDatabasePool(target.url, { guards: guardsFromSettings(this.settings), ...poolOptions });
-    this.onClose(() => pool.end());
-    await assertMigrated(pool);
-    return { target, pool };
+    try {
+      const pool = await createDatabasePool(target.url, { guards: guardsFromSettings(this.settings), ...poolOptions });
+      this.onClose(() => pool.end());
+      await assertMigrated(pool);
+      return { target, pool };
+    } catch (error) {
+      // Exit 1 (the work could not be done), naming the database and what to check, never the password.
+      if (isUnreachable(error)) this.error(this.scrub(describeUnreachable(error, target.description)), { exit: 1 });
+      throw error;
+    }
   }
 
   /** What sync steps need: the Odoo client of the settings (closed when the command ends) around `pool`; observers for metrics. */

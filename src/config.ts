@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
+import { parseCronItem } from 'graphile-worker';
 import { z } from 'zod';
 import { isKnownTimezone } from './entities/business-date.ts';
 
@@ -35,6 +36,26 @@ const duration = z
     const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
     const unitMs = units[match[2] ?? 's'] ?? 1000;
     return Math.round(Number(match[1]) * unitMs);
+  });
+
+/**
+ * A schedule: checked with graphile-worker's own cron parser (what the worker gives it), so a pattern the
+ * worker would refuse at start is refused here, naming the variable.
+ */
+const cron = z
+  .string()
+  .trim()
+  .min(1)
+  .superRefine((value, ctx) => {
+    try {
+      parseCronItem({ task: 'start_run', match: value, identifier: 'check' });
+    } catch (error) {
+      const reason = (error as Error).message.replace(/ in parseCronItem call/, '');
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `must be a cron expression in UTC: 5 fields, minute hour day-of-month month day-of-week (e.g. "*/15 * * * *"); ${reason}`,
+      });
+    }
   });
 
 const positiveInt = (min: number, max: number) =>
@@ -85,7 +106,7 @@ export const settingsSchema = z.object({
   ODOO_PASSWORD: z.string().min(1).optional(),
   ODOO_API_KEY: z.string().min(1).optional(),
   ODOO_TRANSPORT: z.enum(['auto', 'xmlrpc', 'json2']).default('auto'),
-  ODOO_TIMEOUT: duration.default('60s'),
+  ODOO_TIMEOUT: duration.pipe(z.number().positive('must be more than 0 (each Odoo call waits at most this long; 0 would fail every call)')).default('60s'),
   ODOO_RETRIES: positiveInt(0, 20).default(5),
   ODOO_CA_FILE: z.string().trim().min(1).optional(),
 
@@ -97,8 +118,8 @@ export const settingsSchema = z.object({
   /** A worker whose heartbeat stopped this long ago is taken for dead and its jobs are freed. */
   WORKER_STALE_AFTER: duration.default('60s'),
   LOOKBACK: duration.default('5m'),
-  SYNC_SCHEDULE: z.string().trim().min(1).default('*/15 * * * *'),
-  RECONCILE_SCHEDULE: z.string().trim().min(1).default('0 * * * *'),
+  SYNC_SCHEDULE: cron.default('*/15 * * * *'),
+  RECONCILE_SCHEDULE: cron.default('0 * * * *'),
   FRESHNESS: duration.default('1h'),
   /** A run still going this long after it started ends failed, its unfinished steps with it (worker housekeeping). */
   RUN_TIMEOUT: duration.default('6h'),
@@ -243,13 +264,17 @@ export function describeConfig(settings: Settings): Record<string, unknown> {
 /** Strings that must never be printed: used by the logger's and the CLI's last-line scrubbing. */
 export function secretValues(settings: Settings): string[] {
   const values = [settings.ODOO_PASSWORD, settings.ODOO_API_KEY, settings.WEBHOOK_TOKEN];
+  const logins = [settings.ODOO_USERNAME];
   if (settings.DATABASE_URL) {
     try {
-      const password = decodeURIComponent(new URL(settings.DATABASE_URL).password);
-      values.push(password);
+      const url = new URL(settings.DATABASE_URL);
+      values.push(decodeURIComponent(url.password));
+      logins.push(decodeURIComponent(url.username));
     } catch {
       /* not a URL: nothing to add */
     }
   }
-  return values.filter((value): value is string => typeof value === 'string' && value.length >= 3);
+  // A password equal to a login (admin/admin) is no secret from whoever reads the login, and masking it
+  // would hide the user name in every message that names it.
+  return values.filter((value): value is string => typeof value === 'string' && value.length >= 3 && !logins.includes(value));
 }

@@ -80,11 +80,26 @@ function stricter(a: string, b: string | undefined): string {
 
 const URL_PASSWORD = /((?:postgres(?:ql)?|https?):\/\/[^:/@\s]+):[^@\s]*@/g;
 
-/** A text without connection-string passwords or any of `secrets`. */
+/**
+ * A text without connection-string passwords or any of `secrets`. A secret is masked where it stands as a
+ * value of its own, not inside a longer word: ODOO_PASSWORD=admin must not turn "administrator" into
+ * "***istrator" (which also tells the password's first letters).
+ */
 export function scrubText(text: string, secrets: readonly string[] = []): string {
   let result = text.replace(URL_PASSWORD, '$1:***@');
-  for (const secret of secrets) if (secret.length >= 3) result = result.split(secret).join('***');
+  for (const secret of secrets) if (secret.length >= 3) result = result.replace(wholeValue(secret), '***');
   return result;
+}
+
+const WORD = /[\p{L}\p{N}_]/u;
+
+/** The secret where no letter, digit or underscore continues it on either side (a side that is not one itself needs no boundary). */
+function wholeValue(secret: string): RegExp {
+  // The escapes allowed in a `u` pattern: syntax characters only (not `-`, which is plain outside a class).
+  const escaped = secret.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  const before = WORD.test(secret[0]!) ? '(?<![\\p{L}\\p{N}_])' : '';
+  const after = WORD.test(secret.at(-1)!) ? '(?![\\p{L}\\p{N}_])' : '';
+  return new RegExp(`${before}${escaped}${after}`, 'gu');
 }
 
 /**

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { SyncContext } from '../src/sync/context.ts';
 import { finishHealStep, healMissing, startHealStep } from '../src/sync/heal.ts';
 import { errorMessage, failStep, observeSettled } from '../src/sync/step/life.ts';
+import { holdsJob } from '../src/db/graphile-worker-internals.ts';
 
 /** What etl.finish_step enqueues once every other step of the run is settled. */
 export const payloadSchema = z.object({ runId: z.number().int(), entity: z.string() });
@@ -20,7 +21,8 @@ export default (ctx: SyncContext): Task =>
     try {
       await finishHealStep(ctx, runId, entity, await healMissing(ctx, runId));
     } catch (error) {
-      if (attempts >= maxAttempts) observeSettled(ctx, await failStep(ctx.pool, runId, entity, attempts, errorMessage(error)));
+      // Not if another worker took the job over meanwhile (src/worker/job-lock.ts).
+      if (attempts >= maxAttempts && (await holdsJob(ctx.pool, helpers.job).catch(() => true))) observeSettled(ctx, await failStep(ctx.pool, runId, entity, attempts, errorMessage(error)));
       throw error;
     }
   };

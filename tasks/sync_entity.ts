@@ -4,14 +4,15 @@
  * committed in one transaction with its cursor and the continuation (commit.ts).
  *
  * Its policy:
- * - hand-over: a job takes batches for up to JOB_BUDGET_MS, then its last commit enqueues a continuation
- *   job. A retried job (an attempt failed, or its worker died) hands over after its first committed batch,
+ * - hand-over: a job takes batches for up to JOB_BUDGET_MS, or until its worker stops (the batch in hand is
+ *   then its last), then its last commit enqueues a continuation job. A retried job (an attempt failed, or its worker died) hands over after its first committed batch,
  *   so the attempts budget counts failures without progress: workers that keep dying mid-job cannot
  *   exhaust it while work advances.
  * - failure: src/sync/failure.ts classifies the error. A permanent one settles the step failed at once;
  *   a transient or unclassified one is recorded and retried by graphile-worker until the job's
  *   max_attempts, then the step fails (an unclassified one is logged as such).
  * - a job whose run ended meanwhile (StepClosed) stops without error.
+ * - a job no longer held by this worker (taken over after a pause) records no failure or retry.
  */
 import type { Task } from 'graphile-worker';
 import { z } from 'zod';
@@ -23,6 +24,7 @@ import { takePart } from '../src/sync/step/parts.ts';
 import { planEntity, startPlannedStep, storedPlan } from '../src/sync/step/plan.ts';
 import { readPart } from '../src/sync/step/read.ts';
 import { errorMessage, failStep, observeSettled, openStepState, recordRetry, StepClosed } from '../src/sync/step/life.ts';
+import { holdsJob } from '../src/db/graphile-worker-internals.ts';
 
 /** What etl.start_run / etl.continue_step enqueue: the entity of a run, and the part a continuation reads. */
 export const payloadSchema = z.object({ runId: z.number().int(), entity: z.string(), part: z.string().nullish() });
@@ -50,12 +52,15 @@ export default (ctx: SyncContext): Task =>
       }
       const part = await takePart(ctx, runId, table, plan, partKey ?? undefined, state.sources_done);
       if (!part) return;
-      await readPart(ctx, runId, entity, plan, part, log, { budgetMs: JOB_BUDGET_MS, afterFirstBatch: attempts > 1 });
+      await readPart(ctx, runId, entity, plan, part, log, { budgetMs: JOB_BUDGET_MS, afterFirstBatch: attempts > 1, stop: helpers.abortSignal });
     } catch (error) {
       if (error instanceof StepClosed) {
         log.info(`${table}: ${error.message}; the job stops here`);
         return;
       }
+      // A worker resumed after its job was taken over (paused past WORKER_STALE_AFTER) records nothing on the
+      // step: the new holder owns it (src/worker/job-lock.ts drops this attempt's outcome).
+      if (!(await holdsJob(ctx.pool, helpers.job).catch(() => true))) throw error;
       const message = errorMessage(error);
       const failure = classifyFailure(error);
       const permanent = !isRetried(failure);

@@ -6,9 +6,15 @@ import { openRun } from '../../src/sync/attach.ts';
 import type { RunReport } from '../../src/sync/run-report.ts';
 import { createProgressRenderer, progressMode } from '../../src/ops/progress.ts';
 import { runSummaryLines } from '../../src/ops/summary.ts';
-import { formatTime } from '../../src/ops/format.ts';
+import { formatDuration, formatTime } from '../../src/ops/format.ts';
 import { describeAttach } from '../../src/ops/attach-line.ts';
+import { stoppedHolders } from '../../src/ops/stopped-holders.ts';
+import { lockedTableQueues } from '../../src/db/graphile-worker-internals.ts';
 import { entityNames } from '../../src/entities/index.ts';
+import { onShutdownSignal } from '../../src/worker/signals.ts';
+
+/** The exit code of a command stopped by a signal, as a shell reports it: 128 + the signal's number. */
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
 /**
  * `odoo-etl sync`: queues a run (src/sync/run.ts: etl.start_run queues one job per entity) or attaches to
@@ -29,8 +35,11 @@ export default class Sync extends BaseCommand<typeof Sync> {
     'some of them but not all makes this one refuse (exit 1): a table is never synced by two runs at once; wait for ' +
     'it, or end it with `odoo-etl runs cancel <id>`. With --no-wait, a covering run in progress means nothing is ' +
     'queued (exit 0).\n\n' +
+    'SIGINT (Ctrl+C) or SIGTERM stops it the way `worker` stops: no new job is taken, each running job commits the ' +
+    'batch in hand and hands the rest over, its jobs and heartbeat are released, and it exits 130 (SIGINT) or 143 ' +
+    '(SIGTERM); the run stays open, and the next `sync` (or a worker) resumes it at once. A second signal exits at once.\n\n' +
     'Exit code 0 when every entity succeeded or was skipped, 1 when one failed or the run was cancelled or could not ' +
-    'start, 2 for bad settings or flags.';
+    'start, 2 for bad settings or flags, 130/143 when stopped by SIGINT/SIGTERM.';
   static override examples = [
     '<%= config.bin %> sync',
     '<%= config.bin %> sync --entity fact_stock',
@@ -62,7 +71,7 @@ export default class Sync extends BaseCommand<typeof Sync> {
     return { WORKER_CONCURRENCY: this.flags.concurrency, BATCH_SIZE: this.flags['batch-size'] };
   }
 
-  async run(): Promise<{ runId: number; started: boolean; attached?: boolean; reason?: string; report?: RunReport }> {
+  async run(): Promise<{ runId: number; started: boolean; attached?: boolean; reason?: string; report?: RunReport; stoppedBy?: string }> {
     const entities = this.entitiesFromFlags(this.flags.entity);
     if (this.flags.wait) this.requireSettings(['odoo']);
 
@@ -77,6 +86,18 @@ export default class Sync extends BaseCommand<typeof Sync> {
             'Nothing was queued. `odoo-etl check` tests the connection, the login and the models step by step.',
           { exit: 1 },
         );
+      });
+    }
+
+    // From here on a signal stops the run's processing here cleanly (as `worker` does) instead of killing the
+    // process with its jobs locked and its heartbeat left behind, which made the next sync wait WORKER_STALE_AFTER.
+    const stopping = new AbortController();
+    let stoppedBy: string | undefined;
+    if (context) {
+      onShutdownSignal((signal) => {
+        stoppedBy = signal;
+        this.logToStderr(`${signal}: stopping: the jobs in progress commit the batch in hand and hand over; send it again to exit at once`);
+        stopping.abort();
       });
     }
 
@@ -99,6 +120,14 @@ export default class Sync extends BaseCommand<typeof Sync> {
       }
       this.log(`run ${runId}: ${this.flags.full ? 'full' : 'incremental'} sync of ${entities.length} entities from ${this.settings.ODOO_URL}`);
     }
+    // A table whose queue a stopped process still locks (a killed `sync`, a cancelled run's job) waits: say why, and how long.
+    for (const holder of await stoppedHolders(pool, await lockedTableQueues(pool, entities), staleAfterMs)) {
+      this.log(
+        `${holder.entities.join(', ')} wait${holder.entities.length > 1 ? '' : 's'}: ${holder.entities.length > 1 ? 'their queues are' : 'its queue is'} ` +
+          `held by ${holder.process}, which stopped (last seen ${formatDuration(holder.lastSeenAgoMs)} ago); this sync frees ` +
+          `${holder.entities.length > 1 ? 'them' : 'it'} WORKER_STALE_AFTER (${formatDuration(staleAfterMs)}) after its last sign of life: in about ${formatDuration(holder.freedInMs)}`,
+      );
+    }
     const progress = createProgressRenderer({
       mode: progressMode({ json: this.jsonEnabled(), quiet: this.flags.quiet, isTTY: process.stdout.isTTY }),
       stream: process.stdout,
@@ -112,7 +141,17 @@ export default class Sync extends BaseCommand<typeof Sync> {
       staleAfterMs,
       runTimeoutMs: this.settings.RUN_TIMEOUT,
       onProgress: (r) => progress.update(r),
+      signal: stopping.signal,
     });
+    if (stoppedBy && report.run.status === 'running') {
+      progress.finish(report);
+      this.logToStderr(
+        `run ${runId} stopped here on ${stoppedBy}: its jobs and this process's heartbeat are released; ` +
+          'the next `odoo-etl sync` (or a running worker) resumes it from the last committed batches at once',
+      );
+      process.exitCode = SIGNAL_EXIT[stoppedBy] ?? 1;
+      return { runId, started: !running, attached: running !== undefined, report, stoppedBy };
+    }
     progress.finish(report);
     if (!this.jsonEnabled()) this.printSummary(report);
     // Not this.exit(1): under --json oclif would print a second JSON document (the exit error) after the result.

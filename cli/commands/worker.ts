@@ -13,8 +13,10 @@ export default class Worker extends BaseCommand<typeof Worker> {
     'A long-running graphile-worker process: it takes the jobs that `sync` (and the schedules) queue in the target ' +
     'database and runs the schedules stored there (SYNC_SCHEDULE, RECONCILE_SCHEDULE; each fires once however many ' +
     'workers run, and missed ticks are caught up after downtime). Run as many as you like, on as many machines: the ' +
-    'queue hands each job to one of them. SIGTERM or SIGINT stops taking jobs and lets the running ones finish; a ' +
-    'worker killed outright loses nothing either: its jobs are retried by the others.\n\n' +
+    'queue hands each job to one of them. SIGTERM or SIGINT stops taking jobs; each running job commits the batch in ' +
+    'hand and hands the rest over, then the worker exits. A worker killed outright loses nothing either: its jobs are ' +
+    'retried by the others once it has been silent for WORKER_STALE_AFTER; one that was only paused that long finds ' +
+    'its jobs taken over when it resumes, and drops their outcome.\n\n' +
     'With --metrics-port (or METRICS_PORT) it also serves, on METRICS_HOST (every interface when unset), Prometheus ' +
     'metrics at /metrics, /healthz (the process is alive) and /readyz (the database answers and its schema is current; ' +
     '503 otherwise).\n\n' +

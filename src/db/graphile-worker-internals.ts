@@ -22,6 +22,7 @@ export const WORKER_INTERNALS: Record<string, Record<string, string>> = {
     locked_by: 'text',
   },
   _private_tasks: { id: 'integer', identifier: 'text' },
+  _private_job_queues: { id: 'integer', queue_name: 'text', locked_at: 'timestamp with time zone', locked_by: 'text' },
   _private_known_crontabs: { identifier: 'text', known_since: 'timestamp with time zone', last_execution: 'timestamp with time zone' },
 };
 
@@ -40,20 +41,93 @@ export function lockHolderEvents(onLockHolder: (id: string) => void): WorkerEven
 }
 
 /**
- * Workers holding jobs of these tasks for longer than `staleAfterMs` whose heartbeat (etl.worker_heartbeat)
- * is older than that too: taken for dead.
+ * Workers holding jobs of these tasks, or odoo-etl's named queues (`odoo-etl:*`), for longer than
+ * `staleAfterMs` whose heartbeat (etl.worker_heartbeat) is older than that too: taken for dead. A queue lock
+ * can outlive every job lock of its holder (graphile-worker 0.18 keeps it until it completes a job of that
+ * queue, or for 4 hours), so queue locks are looked at on their own.
  */
 export async function staleLockHolders(db: CommonQueryMethods, taskNames: string[], staleAfterMs: number): Promise<string[]> {
   const rows = await db.anyFirst(sql.type(z.object({ locked_by: z.string() }))`
-    select distinct j.locked_by
-      from graphile_worker._private_jobs j
-      join graphile_worker._private_tasks t on t.id = j.task_id
-     where j.locked_by is not null
-       and j.locked_at < now() - make_interval(secs => ${staleAfterMs / 1000})
-       and t.identifier = any(${sql.array(taskNames, 'text')})
+    with held as (
+      select j.locked_by, j.locked_at
+        from graphile_worker._private_jobs j
+        join graphile_worker._private_tasks t on t.id = j.task_id
+       where j.locked_by is not null and t.identifier = any(${sql.array(taskNames, 'text')})
+      union all
+      select q.locked_by, q.locked_at
+        from graphile_worker._private_job_queues q
+       where q.locked_by is not null and q.queue_name like 'odoo-etl:%'
+    )
+    select distinct h.locked_by
+      from held h
+     where h.locked_at < now() - make_interval(secs => ${staleAfterMs / 1000})
        and not exists (
-         select 1 from etl.worker_heartbeat h
-          where h.worker_id = j.locked_by and h.last_seen > now() - make_interval(secs => ${staleAfterMs / 1000}))`);
+         select 1 from etl.worker_heartbeat b
+          where b.worker_id = h.locked_by and b.last_seen > now() - make_interval(secs => ${staleAfterMs / 1000}))`);
+  return [...rows];
+}
+
+/**
+ * The lock a worker took on a job: its holder and when it took it. (id, locked_by, locked_at) names one
+ * holding: a job freed and taken again, even by the same pool, gets a new locked_at. (Not `attempts`:
+ * add_job with the key of a running job, as a step's continuation does, sets that job's attempts to its max.)
+ */
+export interface JobLock {
+  id: string | number;
+  locked_by: string | null;
+  locked_at: Date | string | null;
+}
+
+/** locked_at as graphile-worker's client read it (a Date, to the millisecond) matches the stored microseconds. */
+const sameLock = (lock: JobLock) => {
+  const at = new Date(lock.locked_at!).toISOString();
+  return sql.fragment`locked_by = ${lock.locked_by} and locked_at between ${at}::timestamptz - interval '2 milliseconds' and ${at}::timestamptz + interval '2 milliseconds'`;
+};
+
+/**
+ * Completes a job only while `lock` still holds it, and frees its queue only if that holder has it, in one
+ * statement. graphile-worker's own completion deletes the job by id whoever holds it, and frees the queue
+ * only for its own holder: after another worker took the job over (this one was paused past
+ * WORKER_STALE_AFTER and freed), that would delete the new holder's job and leave its queue locked. Once
+ * this has deleted the job, graphile-worker's completion finds nothing to delete and leaves the queue alone.
+ * False when the job is no longer held by this lock (taken over, freed, or removed).
+ */
+export async function completeHeldJob(db: CommonQueryMethods, lock: JobLock): Promise<boolean> {
+  if (!lock.locked_by || !lock.locked_at) return false;
+  const done = await db.anyFirst(sql.type(z.object({ id: z.string() }))`
+    with j as (
+      delete from graphile_worker._private_jobs
+       where id = ${String(lock.id)}::bigint and ${sameLock(lock)}
+      returning id, job_queue_id
+    ), q as (
+      update graphile_worker._private_job_queues q
+         set locked_by = null, locked_at = null
+        from j
+       where q.id = j.job_queue_id and q.locked_by = ${lock.locked_by}
+    )
+    select id::text from j`);
+  return done.length > 0;
+}
+
+/** Whether `lock` still holds its job (not freed, taken over or removed since it was taken). */
+export async function holdsJob(db: CommonQueryMethods, lock: JobLock): Promise<boolean> {
+  if (!lock.locked_by || !lock.locked_at) return false;
+  const found = await db.anyFirst(sql.type(z.object({ id: z.string() }))`
+    select id::text from graphile_worker._private_jobs
+     where id = ${String(lock.id)}::bigint and ${sameLock(lock)}`);
+  return found.length > 0;
+}
+
+/** The locked queues of these tables (`odoo-etl:<entity>[:part]`), with their holder and when they took it. */
+export async function lockedTableQueues(
+  db: CommonQueryMethods,
+  entities: string[],
+): Promise<Array<{ entity: string; locked_by: string | null; locked_at: string | null }>> {
+  const rows = await db.any(sql.type(z.object({ entity: z.string(), locked_by: z.string().nullable(), locked_at: z.string().nullable() }))`
+    select split_part(q.queue_name, ':', 2) as entity, q.locked_by, q.locked_at
+      from graphile_worker._private_job_queues q
+     where q.locked_by is not null and q.queue_name like 'odoo-etl:%'
+       and split_part(q.queue_name, ':', 2) = any(${sql.array(entities, 'text')})`);
   return [...rows];
 }
 

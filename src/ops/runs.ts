@@ -10,6 +10,7 @@
 import os from 'node:os';
 import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
+import { stoppedHolders, type StoppedHolder } from './stopped-holders.ts';
 import { endRun } from '../sync/end-run.ts';
 import { formatDuration, formatTable, formatTime } from './format.ts';
 
@@ -98,6 +99,12 @@ export interface CancelResult {
   removedJobs: number;
   /** Jobs that were running: they stop at their next batch boundary. */
   runningJobs: number;
+  /**
+   * Running jobs held by processes whose heartbeat stopped (killed, or paused): nothing of theirs commits any
+   * more, but their entities' queues stay locked until they are freed, `freedInMs` from now (WORKER_STALE_AFTER
+   * after their last sign of life), and a new run of those entities waits for that.
+   */
+  heldByStopped: StoppedHolder[];
 }
 
 /** Who cancels, as recorded in the run's error: the OS user and host. */
@@ -105,9 +112,29 @@ export function cancelledBy(): string {
   return `${os.userInfo().username}@${os.hostname()}`;
 }
 
-export async function cancelRun(pool: DatabasePool, runId: number, options: { by?: string } = {}): Promise<CancelResult> {
+export async function cancelRun(pool: DatabasePool, runId: number, options: { by?: string; staleAfterMs?: number } = {}): Promise<CancelResult> {
   const reason = `cancelled by ${options.by ?? cancelledBy()}`;
   const ended = await endRun(pool, runId, { status: 'cancelled', reason, by: options.by ?? cancelledBy() });
   const state = await pool.maybeOneFirst(sql.type(z.object({ status: z.string() }))`select status from etl.run where id = ${runId}`);
-  return { runId, cancelled: ended.ended, state, reason, removedJobs: ended.removedJobs, runningJobs: ended.runningJobs.length };
+  const heldByStopped = await stoppedHolders(pool, ended.runningJobs, options.staleAfterMs ?? 60_000);
+  return { runId, cancelled: ended.ended, state, reason, removedJobs: ended.removedJobs, runningJobs: ended.runningJobs.length, heldByStopped };
+}
+
+/** What `runs cancel` prints. */
+export function describeCancel(result: CancelResult, staleAfterMs: number): string[] {
+  const stopped = result.heldByStopped.reduce((n, h) => n + h.jobs, 0);
+  const live = result.runningJobs - stopped;
+  const lines = [
+    `run ${result.runId} cancelled: ${result.removedJobs} waiting job(s) removed` +
+      (live > 0 ? `, ${live} running job(s) stop at their next batch boundary (nothing more is committed)` : ''),
+  ];
+  for (const holder of result.heldByStopped) {
+    lines.push(
+      `${holder.entities.join(', ')}: ${holder.jobs > 1 ? `${holder.jobs} running jobs are` : 'its running job is'} held by ${holder.process}, which stopped (last seen ${formatDuration(holder.lastSeenAgoMs)} ago): ` +
+        `nothing more is committed, but its queue stays locked until a worker or the next \`sync\` frees it, ` +
+        `WORKER_STALE_AFTER (${formatDuration(staleAfterMs)}) after its last sign of life: in about ${formatDuration(holder.freedInMs)}; ` +
+        `a new run of ${holder.entities.length > 1 ? 'these tables' : 'this table'} waits until then`,
+    );
+  }
+  return lines;
 }

@@ -6,7 +6,7 @@
  * by nobody). The jobs of a dead process are freed by the heartbeat of the attaching process once that
  * process has been silent for WORKER_STALE_AFTER.
  */
-import { sql, type DatabasePool } from 'slonik';
+import { sql, type CommonQueryMethods, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import { stepJobs } from '../db/graphile-worker-internals.ts';
 import { startRun } from './run.ts';
@@ -35,7 +35,7 @@ const runRow = z.object({
 });
 
 export async function findRunToAttach(
-  pool: DatabasePool,
+  pool: CommonQueryMethods,
   options: { entities: string[]; full: boolean; staleAfterMs: number },
 ): Promise<AttachableRun | undefined> {
   const run = await pool.maybeOne(sql.type(runRow)`
@@ -80,6 +80,8 @@ export async function findRunToAttach(
 /**
  * The run `sync` works on: a running one that covers the tables asked for (`attached`), else a new one
  * (etl.start_run), which `notStarted` says was refused, and why (it would overlap a run in progress).
+ * Looking and starting are one step: under etl.start_run's own lock, so two `sync` started together end in
+ * one run that both follow (the second finds the first's run), never in a refused one.
  */
 export interface OpenedRun {
   runId: number;
@@ -91,8 +93,11 @@ export async function openRun(
   pool: DatabasePool,
   options: { entities: string[]; full: boolean; staleAfterMs: number; trigger: 'cli' | 'cron' | 'api' },
 ): Promise<OpenedRun> {
-  const running = await findRunToAttach(pool, options);
-  if (running) return { runId: running.runId, attached: running };
-  const run = await startRun(pool, { entities: options.entities, full: options.full, trigger: options.trigger });
-  return run.started ? { runId: run.runId } : { runId: run.runId, notStarted: run.reason ?? 'not started' };
+  return pool.transaction(async (tx) => {
+    await tx.query(sql.unsafe`select pg_advisory_xact_lock(hashtext('odoo-etl:start_run'))`);
+    const running = await findRunToAttach(tx, options);
+    if (running) return { runId: running.runId, attached: running };
+    const run = await startRun(tx, { entities: options.entities, full: options.full, trigger: options.trigger });
+    return run.started ? { runId: run.runId } : { runId: run.runId, notStarted: run.reason ?? 'not started' };
+  });
 }

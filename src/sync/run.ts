@@ -3,7 +3,7 @@
  * entities in parallel), closed by a heal_missing step, recorded in etl.run / etl.run_entity. Creating
  * one queues its first jobs in the same transaction (etl.start_run); each step queues what it unblocks.
  */
-import { sql, type DatabasePool } from 'slonik';
+import { sql, type DatabasePool, type DatabaseTransactionConnection } from 'slonik';
 import { z } from 'zod';
 import { entityNames, getEntity } from '../entities/index.ts';
 
@@ -38,7 +38,7 @@ export function resolveEntities(requested: string[] | undefined): string[] {
   return [...new Set(requested)];
 }
 
-export async function startRun(pool: DatabasePool, options: StartRunOptions = {}): Promise<StartedRun> {
+export async function startRun(pool: DatabasePool | DatabaseTransactionConnection, options: StartRunOptions = {}): Promise<StartedRun> {
   const entities = resolveEntities(options.entities);
   const steps = Object.fromEntries(entities.map((name) => [name, getEntity(name).dependsOn]));
   const row = await pool.transaction(async (tx) => {

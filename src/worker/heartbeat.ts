@@ -1,17 +1,29 @@
 /**
  * Crash recovery for the job queue. graphile-worker frees the jobs of a worker that died only after
  * four hours; a killed `odoo-etl worker` would hold its entity's queue that long. Every process
- * records its workers' ids with a heartbeat, and any process frees the jobs of workers whose
- * heartbeat stopped. Freeing a job whose worker was merely slow is harmless: each step checks the
- * watermark it started from before it commits (see src/sync/step/commit.ts). The same tick does the run
- * housekeeping: steps none of whose jobs can run any more are settled, runs past RUN_TIMEOUT end.
+ * records its workers' ids with a heartbeat, and any process frees the jobs and queue locks of workers
+ * whose heartbeat stopped for WORKER_STALE_AFTER.
+ *
+ * A worker that was only paused (a VM or container pause, a network partition) is freed the same way,
+ * and that is not harmless by itself: when it resumes, its attempt is still running. Two guards make it
+ * so: its batch commits compare the cursor they started from (src/sync/step/commit.ts), so nothing is
+ * loaded twice or out of order, and it completes a job only while it still holds it (job-lock.ts), so it
+ * cannot delete the job another worker took over and leave that job's queue locked. A queue lock left by
+ * a holder that died anyway is freed here too. The same tick does the run housekeeping: steps none of
+ * whose jobs can run any more are settled, runs past RUN_TIMEOUT end.
  */
+import os from 'node:os';
 import { sql, type DatabasePool } from 'slonik';
 import type { WorkerUtils } from 'graphile-worker';
 import { staleLockHolders } from '../db/graphile-worker-internals.ts';
 import type { Logger } from '../log.ts';
 import { settleRuns } from './housekeeping.ts';
 import { SETTING_DEFAULTS } from '../config.ts';
+
+/** How a process shows in heartbeats and `sync`'s attach line: pid@host, the OS's hostname ($HOSTNAME is not exported under systemd). */
+export function processLabel(): string {
+  return `${process.pid}@${os.hostname().slice(0, 40) || 'host'}`;
+}
 
 export class Heartbeat {
   private readonly workerIds = new Set<string>();
@@ -26,7 +38,7 @@ export class Heartbeat {
     private readonly logger: Logger,
     /** A worker silent for this long is taken for dead (its heartbeat beats three times as often). */
     private readonly staleAfterMs: number,
-    private readonly processName = `${process.pid}@${(process.env.HOSTNAME ?? 'host').slice(0, 40)}`,
+    private readonly processName = processLabel(),
     /** RUN_TIMEOUT: a run older than this ends failed (housekeeping). */
     private readonly runTimeoutMs = SETTING_DEFAULTS.RUN_TIMEOUT,
   ) {}
@@ -81,7 +93,7 @@ export class Heartbeat {
   async freeJobsOfDeadWorkers(): Promise<string[]> {
     const dead = await staleLockHolders(this.pool, this.taskNames, this.staleAfterMs);
     if (dead.length === 0) return [];
-    this.logger.warn({ workers: dead }, 'freeing the jobs of workers that stopped without finishing them');
+    this.logger.warn({ workers: dead }, 'freeing the jobs and queues of workers silent for WORKER_STALE_AFTER (stopped, or paused)');
     await this.utils.forceUnlockWorkers([...dead]);
     await this.pool.query(sql.unsafe`delete from etl.worker_heartbeat where worker_id = any(${sql.array([...dead], 'text')})`);
     return [...dead];

@@ -10,6 +10,7 @@ import { DEFAULT_GUARDS, type DatabaseGuards } from '../db/pool.ts';
 import { createWorkerPgPool } from '../db/worker-pool.ts';
 import type { SyncContext } from '../sync/context.ts';
 import { Heartbeat } from './heartbeat.ts';
+import { guardJobLocks } from './job-lock.ts';
 import { cronItems, type ScheduleSettings } from './schedule.ts';
 import { makeTaskList } from '../../tasks/index.ts';
 
@@ -42,7 +43,8 @@ export interface StartWorkerOptions {
 
 export async function startWorker(options: StartWorkerOptions): Promise<WorkerHandle> {
   const { context } = options;
-  const taskList = makeTaskList(context);
+  // Each job is completed only while this worker still holds it (job-lock.ts).
+  const taskList = guardJobLocks(makeTaskList(context), context.pool, context.logger.child({ component: 'worker' }));
   const logger = toGraphileLogger(context.logger.child({ component: 'worker' }));
   // One pool of ours for the utils and the runner: it survives a database restart (see worker-pool.ts).
   const pgPool = createWorkerPgPool(options.connectionString, options.guards ?? DEFAULT_GUARDS, context.logger, Math.max(10, options.concurrency + 2));
@@ -58,6 +60,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
     taskList,
     parsedCronItems: options.schedule ? parseCronItems(cronItems(options.schedule)) : [],
     noHandleSignals: true,
+    // A stopping worker tells its jobs at once (helpers.abortSignal): a sync job commits the batch in hand
+    // and hands over (tasks/sync_entity.ts), so SIGINT/SIGTERM end in seconds, not a whole job budget.
+    preset: { worker: { gracefulShutdownAbortTimeout: 0 } },
     pollInterval: options.pollIntervalMs ?? 1000,
     logger,
     // The heartbeat vouches for the id the jobs are locked with.

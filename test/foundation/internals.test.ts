@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'slonik';
 import { z } from 'zod';
 import { run } from 'graphile-worker';
-import { knownCrontabs, lockHolderEvents, staleLockHolders, stepJobs, WORKER_FUNCTIONS, WORKER_INTERNALS } from '../../src/db/graphile-worker-internals.ts';
+import { completeHeldJob, holdsJob, knownCrontabs, lockHolderEvents, staleLockHolders, stepJobs, WORKER_FUNCTIONS, WORKER_INTERNALS } from '../../src/db/graphile-worker-internals.ts';
 import { appliedMigrations, committedMigrations, MIGRATE_DEEP_IMPORT, MIGRATE_MIGRATION_IMPORT } from '../../src/db/graphile-migrate-internals.ts';
 import { MIGRATIONS_FOLDER, toGraphileLogger } from '../../src/db/migrate.ts';
 import { silentLogger } from '../../src/log.ts';
@@ -86,6 +86,35 @@ describe('adapters over graphile-worker and graphile-migrate internals', () => {
       release();
       await runner.stop();
     }
+  });
+
+  it('completeHeldJob completes a job and frees its queue only for the lock that holds it (holder and time taken)', async () => {
+    const job = await db.pool.one(sql.type(z.object({ id: z.string(), job_queue_id: z.number() }))`
+      select id::text, job_queue_id from graphile_worker.add_job('sync_entity', json_build_object('runId', 9, 'entity', 'dim_teams'),
+        queue_name := 'odoo-etl:dim_teams', job_key := 'odoo-etl:dim_teams')`);
+    // Locked as graphile-worker's get_job locks it (the job and its queue); its client reads locked_at to the millisecond.
+    await db.pool.query(sql.unsafe`
+      update graphile_worker._private_jobs set locked_by = 'pool-b', locked_at = '2026-12-02 10:00:00.123456+00', attempts = 2 where id = ${job.id}::bigint`);
+    await db.pool.query(sql.unsafe`update graphile_worker._private_job_queues set locked_by = 'pool-b', locked_at = now() where id = ${job.job_queue_id}`);
+    const queueHolder = () => db.pool.oneFirst(sql.type(z.object({ locked_by: z.string().nullable() }))`
+      select locked_by from graphile_worker._private_job_queues where id = ${job.job_queue_id}`);
+    const holder = { id: job.id, locked_by: 'pool-b', locked_at: new Date('2026-12-02T10:00:00.123Z') };
+    // Another pool, or the same pool's earlier lock of the job (freed, then taken again), neither holds nor completes it.
+    for (const stale of [{ locked_by: 'pool-a' }, { locked_at: new Date('2026-12-02T09:59:00.123Z') }]) {
+      expect(await holdsJob(db.pool, { ...holder, ...stale })).toBe(false);
+      expect(await completeHeldJob(db.pool, { ...holder, ...stale })).toBe(false);
+    }
+    expect(await queueHolder()).toBe('pool-b');
+    // A continuation queued under the running job's key (etl.continue_step does) sets its attempts to the
+    // max and clears its key: it is still held.
+    await db.pool.query(sql.unsafe`
+      select graphile_worker.add_job('sync_entity', json_build_object('runId', 9, 'entity', 'dim_teams', 'part', 'p2'),
+        queue_name := 'odoo-etl:dim_teams', job_key := 'odoo-etl:dim_teams')`);
+    expect(await holdsJob(db.pool, holder)).toBe(true);
+    expect(await completeHeldJob(db.pool, holder)).toBe(true);
+    expect(await queueHolder()).toBeNull();
+    // What is left is the continuation, waiting.
+    expect(await stepJobs(db.pool, { runIds: [9] })).toEqual([expect.objectContaining({ part: 'p2', locked_by: null })]);
   });
 
   it(`graphile-migrate's deep import ${MIGRATE_DEEP_IMPORT} resolves and exports clearAllPools`, async () => {

@@ -1,6 +1,6 @@
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../../base-command.ts';
-import { cancelRun, type CancelResult } from '../../../src/ops/runs.ts';
+import { cancelRun, describeCancel, type CancelResult } from '../../../src/ops/runs.ts';
 
 export default class RunsCancel extends BaseCommand<typeof RunsCancel> {
   static override summary = 'End a running run now: it ends `cancelled`, its waiting jobs are removed';
@@ -10,7 +10,9 @@ export default class RunsCancel extends BaseCommand<typeof RunsCancel> {
     'batch\'s commit finds the run ended and rolls back, so nothing is half committed). Tables keep every batch ' +
     'committed before the cancel, and the next run goes on from there. Works from any machine that reaches the ' +
     'database; the workers need no signal.\n\n' +
-    'Exit code 0 when the run was cancelled, 1 when there is no such run or it had already ended.';
+    'Jobs held by a process that stopped (killed, or paused) commit nothing more either, but their tables\' queues ' +
+    'stay locked until they are freed WORKER_STALE_AFTER after its last heartbeat: the command says so and how long.\n\n' +
+    'Exit code 0 when the run was cancelled, 1 when there is no such run or it had already ended, 2 for a bad run id.';
   static override examples = ['<%= config.bin %> runs cancel 42', '<%= config.bin %> runs cancel 42 --json'];
   static override enableJsonFlag = true;
   static override args = {
@@ -20,19 +22,14 @@ export default class RunsCancel extends BaseCommand<typeof RunsCancel> {
   async run(): Promise<CancelResult> {
     const { pool } = await this.openMigratedDatabase({ maximumPoolSize: 2 });
     const id = this.args.id as number;
-    const result = await cancelRun(pool, id);
+    const result = await cancelRun(pool, id, { staleAfterMs: this.settings.WORKER_STALE_AFTER });
     if (!result.cancelled) {
       const why = result.state === null ? `there is no run ${id}` : `run ${id} is not running (it is ${result.state})`;
       if (!this.jsonEnabled()) this.logToStderr(`nothing to cancel: ${why}`);
       process.exitCode = 1;
       return result;
     }
-    if (!this.jsonEnabled()) {
-      this.log(
-        `run ${id} cancelled: ${result.removedJobs} waiting job(s) removed` +
-          (result.runningJobs > 0 ? `, ${result.runningJobs} running job(s) stop at their next batch boundary (nothing more is committed)` : ''),
-      );
-    }
+    if (!this.jsonEnabled()) for (const line of describeCancel(result, this.settings.WORKER_STALE_AFTER)) this.log(line);
     return result;
   }
 }

@@ -32,6 +32,8 @@ export interface HandOver {
   budgetMs: number;
   /** Hand over after the first committed batch (a retried job: see tasks/sync_entity.ts). */
   afterFirstBatch: boolean;
+  /** Once aborted (the worker is stopping: SIGINT, SIGTERM), the batch in hand is the job's last. */
+  stop?: AbortSignal;
 }
 
 export async function readPart(
@@ -63,7 +65,7 @@ export async function readPart(
   let pending = reader.next(reader.start);
   for (;;) {
     const batch = await pending;
-    const last = batch.done || handOver.afterFirstBatch || Date.now() - started >= handOver.budgetMs;
+    const last = batch.done || handOver.afterFirstBatch || handOver.stop?.aborted === true || Date.now() - started >= handOver.budgetMs;
     let prefetched: Promise<PartBatch<unknown>> | undefined;
     if (!last) {
       prefetched = reader.next(batch.position);
