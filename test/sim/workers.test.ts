@@ -75,13 +75,13 @@ describe('workers', () => {
     const calls = [versionCall(sim), versionCall(sim)];
     await loadBecomes(sim, { busy: 1, queued: 1 });
     // The control API is not Odoo: it answers while every worker is busy.
-    expect(await control('configure', [{ workers: 2 }])).toEqual({ status: 200, body: { result: { latencyMs: 1500, workers: 2 } } });
+    expect(await control('configure', [{ workers: 2 }])).toEqual({ status: 200, body: { result: { latencyMs: 1500, perRecordUs: 0, workers: 2 } } });
     await loadBecomes(sim, { busy: 2, queued: 0 });
     expect(await control('load', [])).toEqual({ status: 200, body: { result: { workers: 2, busy: 2, queued: 0 } } });
     expect((await control('configure', [{ workers: -1 }])).body.error).toMatch(/workers must be a non-negative integer/);
     expect((await control('configure', [{ threads: 4 }])).body.error).toMatch(/unknown setting threads/);
     expect((await control('setWorkers', [3])).status).toBe(200);
-    expect((await control('settings', [])).body.result).toEqual({ latencyMs: 1500, workers: 3 });
+    expect((await control('settings', [])).body.result).toEqual({ latencyMs: 1500, perRecordUs: 0, workers: 3 });
     await Promise.all(calls);
   });
 

@@ -28,10 +28,11 @@ describe('planning calls of a full sync', () => {
     expect(large.length).toBeGreaterThan(0);
     for (const model of large) expect(counts[`${model}:search`], model).toBe(2);
     // A small source is asked nothing but its records: no search beside the reads but the two snapshots' id
-    // sets at their end (fact_stock's stock.quant, dim_product_costs' product.product), which mark vanished
-    // records deleted.
+    // sets at their end (fact_stock's stock.quant, dim_product_costs' product.product, dim_account_codes'
+    // account.account), which mark vanished records deleted.
     const searched = Object.keys(counts).filter((k) => k.endsWith(':search')).map((k) => k.split(':')[0]!).filter((m) => !large.includes(m));
-    expect(searched).toEqual(['product.product', 'stock.quant']);
+    expect(searched).toEqual(['account.account', 'product.product', 'stock.quant']);
+    expect(counts['account.account:search']).toBe(1);
     expect(counts['stock.quant:search']).toBe(1);
     expect(counts['product.product:search']).toBe(1);
     // Each small model's records in as many search_read as a plain read makes (one per source and batch of 100).

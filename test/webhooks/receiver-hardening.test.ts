@@ -68,7 +68,7 @@ describe('webhook receiver under abuse', () => {
     try {
       for (let i = 0; i < 300; i++) expect((await fetch(`${base}/webhook/${'w'.repeat(48)}`, { method: 'POST', body: '{}' })).status).toBe(404);
       for (let i = 0; i < 40; i++) {
-        const res = await fetch(`${base}/webhook/${TOKEN}`, { method: 'POST', body: JSON.stringify({ _model: 'account.move', _id: i + 1 }) });
+        const res = await fetch(`${base}/webhook/${TOKEN}`, { method: 'POST', body: JSON.stringify({ _model: 'helpdesk.ticket', _id: i + 1 }) });
         expect(res.status).toBe(422);
       }
     } finally {
@@ -81,7 +81,7 @@ describe('webhook receiver under abuse', () => {
       ['not-found', 404, 299],
       ['unknown-model', 422, 39],
     ]);
-    expect(rejections[1]!.msg).toBe('webhook: 422 no odoo-etl webhook rule covers model account.move');
+    expect(rejections[1]!.msg).toBe('webhook: 422 no odoo-etl webhook rule covers model helpdesk.ticket');
     expect(JSON.stringify(lines)).not.toContain(TOKEN);
   });
 
@@ -128,7 +128,7 @@ describe('webhook receiver under abuse', () => {
       expect((await post(TOKEN, { _model: 'res.partner', _id: 7 })).status).toBe(202);
       expect((await post(TOKEN, { _model: 'product.template', _id: 3 })).status).toBe(202);
       expect((await post('x'.repeat(40), { _model: 'res.partner', _id: 1 })).status).toBe(404);
-      expect((await post(TOKEN, { _model: 'account.move', _id: 1 })).status).toBe(422);
+      expect((await post(TOKEN, { _model: 'helpdesk.ticket', _id: 1 })).status).toBe(422);
       expect((await post(TOKEN, { _model: 'res.partner' })).status).toBe(400);
     } finally {
       await receiver.close();

@@ -66,9 +66,9 @@ describe('webhook receiver', () => {
     for (const body of ['[]', '{"_model": "res.partner"}', '{"_model": "res.partner", "_id": "1"}', '{"_model": "Res Partner", "_id": 1}', '{"_model": "res.partner", "_id": -3}']) {
       expect((await post(body)).status, body).toBe(400);
     }
-    const unknown = await post(notification('account.move', 7));
+    const unknown = await post(notification('helpdesk.ticket', 7));
     expect(unknown.status).toBe(422);
-    expect(await unknown.json()).toEqual({ error: 'no odoo-etl webhook rule covers model account.move' });
+    expect(await unknown.json()).toEqual({ error: 'no odoo-etl webhook rule covers model helpdesk.ticket' });
     expect((await fetch(`${base}/webhook/${TOKEN}`)).status).toBe(405);
     expect(await queued()).toEqual({ jobs: [], pending: [] });
   });
