@@ -21,9 +21,16 @@ export class DeclaredSchemaError extends Error {
   override name = 'DeclaredSchemaError';
 }
 
+/** A declared type that differs from the column's: refused, and logged as `type_refused` for status. */
+export class TypeChangeRefused extends DeclaredSchemaError {
+  constructor(message: string, readonly change: DeclaredChange) {
+    super(message);
+  }
+}
+
 export interface DeclaredChange {
   table: string;
-  action: 'create_table' | 'add_column' | 'create_index' | 'add_foreign_key' | 'column_kept';
+  action: 'create_table' | 'add_column' | 'create_index' | 'add_foreign_key' | 'column_kept' | 'type_refused';
   column: string | null;
   detail: string;
 }
@@ -66,7 +73,7 @@ export async function resolveColumnTypes(table: DeclaredTable, fieldsGetOf: Fiel
 export async function applyDeclaredTables(pool: DatabasePool, tables: DeclaredTable[], fieldsGetOf?: FieldsGetOf): Promise<DeclaredChange[]> {
   const typed = new Map<string, Array<[string, ColumnType]>>();
   for (const table of tables) typed.set(table.name, await resolveColumnTypes(table, fieldsGetOf));
-  return pool.transaction(async (tx) => {
+  const applied = pool.transaction(async (tx) => {
     const changes: DeclaredChange[] = [];
     // Tables and columns first, so foreign keys between declared tables find their target.
     for (const table of tables) changes.push(...(await ensureColumns(tx, table, typed.get(table.name)!)));
@@ -76,6 +83,18 @@ export async function applyDeclaredTables(pool: DatabasePool, tables: DeclaredTa
         values (${change.table}, ${change.action}, ${change.column}, ${change.detail})`);
     }
     return changes;
+  });
+  return applied.catch(async (error: unknown) => {
+    // The transaction rolled back; the refusal is logged on its own (once while it stands) so status shows it.
+    if (error instanceof TypeChangeRefused) {
+      const { table, action, column, detail } = error.change;
+      await pool.query(sql.unsafe`insert into etl.declared_change (table_name, action, column_name, detail)
+        select ${table}, ${action}, ${column}, ${detail}
+         where (select action || ':' || coalesce(detail, '') from etl.declared_change
+                 where table_name = ${table} and column_name = ${column} order by id desc limit 1)
+               is distinct from ${`${action}:${detail}`}`);
+    }
+    throw error;
   });
 }
 
@@ -104,10 +123,11 @@ async function ensureColumns(tx: DatabaseTransactionConnection, table: DeclaredT
       await tx.query(sql.unsafe`alter table ${name} add column ${sql.identifier([column])} ${typeName(type)}`);
       changes.push({ table: table.name, action: 'add_column', column, detail: type });
     } else if (current !== PG_TYPE[type]) {
-      throw new DeclaredSchemaError(
+      throw new TypeChangeRefused(
         `${table.name}.${column} is ${current} in the database but declared ${type}: odoo-etl never rewrites a column. ` +
           `Declare it as ${typeOfPg(current) ?? current} again, or declare a new column (e.g. ${column}_2: { field: …, type: ${type} }) ` +
           `and drop ${column} yourself once nothing reads it (alter table ${table.name} drop column ${column})`,
+        { table: table.name, action: 'type_refused', column, detail: `${current} in the database, declared ${type}` },
       );
     }
   }

@@ -12,7 +12,7 @@ import { useDeclarations } from '../../src/declared/to-spec.ts';
 import { migrateDatabase } from '../../src/db/migrate.ts';
 import { reconcileDeletions } from '../../src/sync/reconcile.ts';
 import { dbtSources } from '../../src/ops/dbt-sources.ts';
-import { getStatus } from '../../src/ops/status.ts';
+import { getStatus, renderStatus } from '../../src/ops/status.ts';
 import { startHarness, type SyncHarness } from '../support/sync-harness.ts';
 
 const DECLARATION = `
@@ -54,6 +54,10 @@ describe.each(['16.0', '17.0', '18.0', '19.0'] as const)('declared tables sync t
   const slots: number[] = [];
   const pickings: number[] = [];
   const migrate = () => migrateDatabase(h.db.url, undefined, { fieldsGetOf: fieldsGetThrough(h.odoo) });
+  const statusNow = () => getStatus(h.db.pool, {
+    settings: { FRESHNESS: 3_600_000, SYNC_SCHEDULE: '*/15 * * * *', RECONCILE_SCHEDULE: '0 * * * *', ODOO_URL: undefined, ODOO_DB: undefined, ODOO_USERNAME: undefined, ODOO_TRANSPORT: 'auto' },
+    database: 'test',
+  });
   const slotRows = () => h.db.pool.any(sql.type(slotRow)`
     select odoo_id, x_name, x_studio_partner_id, x_studio_product_id, x_studio_quantity::float8 as quantity,
            x_studio_slot_date::text as slot_date, x_studio_state from x_delivery_slots order by odoo_id`);
@@ -128,14 +132,17 @@ describe.each(['16.0', '17.0', '18.0', '19.0'] as const)('declared tables sync t
     expect(picked).toEqual([{ odoo_id: pickings[0], name: 'WH/OUT/00001', partner_id: partner, picking_type_id: pickingType, location_id: location, scheduled: '2026-03-01 09:30:00', state: 'assigned' }]);
   });
 
-  it('status and dbt-sources show them as any table', async () => {
-    const status = await getStatus(h.db.pool, {
-      settings: { FRESHNESS: 3_600_000, SYNC_SCHEDULE: '*/15 * * * *', RECONCILE_SCHEDULE: '0 * * * *', ODOO_URL: undefined, ODOO_DB: undefined, ODOO_USERNAME: undefined, ODOO_TRANSPORT: 'auto' },
-      database: 'test',
-    });
+  it('status and dbt-sources show them as any table, with what migrate last did', async () => {
+    const status = await statusNow();
     const slotsStatus = status.entities.find((e) => e.entity === 'x_delivery_slots')!;
     expect(slotsStatus.rows).toBe(2);
     expect(slotsStatus.lastSuccessAt).not.toBeNull();
+    // The create, not the indexes and keys logged after it.
+    expect(slotsStatus.lastMigrate).toEqual({
+      action: 'create_table', column: null, at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+      detail: 'x_delivery_slot: x_name text, x_studio_partner_id integer, x_studio_product_id integer, x_studio_quantity numeric, x_studio_slot_date date, x_studio_state text',
+    });
+    expect(status.entities.find((e) => e.entity === 'dim_customers')!.lastMigrate).toBeUndefined();
     const tables = dbtSources({ freshnessMs: 3_600_000 }).sources[0]!.tables;
     const picking = tables.find((t) => t.name === 'x_pickings')!;
     const partnerColumn = picking.columns.find((c) => c.name === 'partner_id')!;
@@ -181,6 +188,17 @@ describe.each(['16.0', '17.0', '18.0', '19.0'] as const)('declared tables sync t
     const type = await h.db.pool.oneFirst(sql.type(z.object({ t: z.string() }))`
       select format_type(atttypid, atttypmod) as t from pg_attribute where attrelid = 'public.x_delivery_slots'::regclass and attname = 'x_studio_slot_date'`);
     expect(type).toBe('date');
+    // Logged once while it stands (a second refused migrate adds nothing); status shows it, and x_pickings' kept column.
+    await expect(migrate()).rejects.toThrow('x_delivery_slots.x_studio_slot_date is date in the database but declared timestamptz');
+    const refusals = await h.db.pool.oneFirst(sql.type(z.object({ n: z.number() }))`select count(*)::int as n from etl.declared_change where action = 'type_refused'`);
+    expect(refusals).toBe(1);
+    const status = await statusNow();
+    const lastMigrate = (table: string) => status.entities.find((e) => e.entity === table)!.lastMigrate;
+    expect(lastMigrate('x_delivery_slots')).toEqual({
+      action: 'type_refused', column: 'x_studio_slot_date', detail: 'date in the database, declared timestamptz', at: expect.any(String),
+    });
+    expect(lastMigrate('x_pickings')).toEqual({ action: 'column_kept', column: 'origin', detail: 'no longer declared: kept with its data', at: expect.any(String) });
+    expect(renderStatus(status)).toContainEqual(expect.stringMatching(/^ {2}x_delivery_slots: type change refused: x_studio_slot_date \(date in the database, declared timestamptz\), \d{4}-/));
     useDeclarations(parseDeclarations(DECLARATION, 'tables.yaml').tables);
   });
 

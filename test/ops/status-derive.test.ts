@@ -78,6 +78,7 @@ function snapshot(over: Partial<StatusSnapshot> = {}): StatusSnapshot {
     missing: [],
     jobs: [],
     webhooks: [],
+    declared: [],
     rows: new Map(ENTITIES.map((e) => [e.table, { rows: 3, exact: true }])),
     crontabs: [],
     workers: [],
@@ -272,5 +273,24 @@ describe('status derive: jobs, workers and the rest', () => {
     const lines = renderStatus(status);
     expect(lines.find((l) => l.startsWith('dim_a'))).toMatch(/30s ago, lag 3s, 4 waiting/);
     expect(lines.find((l) => l.startsWith('dim_b'))).toMatch(/\s-\s*$/);
+  });
+
+  it('declared tables: what migrate last did, in --json and as a section of the text; built-in tables have none', () => {
+    const declared: StatusSnapshot['declared'] = [
+      { table_name: 'dim_a', action: 'type_refused', column_name: 'x_slot_date', detail: 'date in the database, declared timestamptz', at: '2026-11-25T11:00:00Z' },
+      { table_name: 'fact_c', action: 'column_kept', column_name: 'origin', detail: 'no longer declared: kept with its data', at: '2026-11-24T08:30:00Z' },
+    ];
+    const status = derive(snapshot({ declared }));
+    expect(status.entities.find((e) => e.entity === 'dim_a')!.lastMigrate).toEqual({
+      action: 'type_refused', column: 'x_slot_date', detail: 'date in the database, declared timestamptz', at: '2026-11-25T11:00:00Z',
+    });
+    expect('lastMigrate' in status.entities.find((e) => e.entity === 'dim_b')!).toBe(false);
+    const lines = renderStatus(status);
+    const at = lines.indexOf('declared tables, what migrate last did:');
+    expect(lines.slice(at, at + 3)).toEqual([
+      'declared tables, what migrate last did:',
+      '  dim_a: type change refused: x_slot_date (date in the database, declared timestamptz), 2026-11-25 11:00:00Z',
+      '  fact_c: column kept though no longer declared: origin, 2026-11-24 08:30:00Z',
+    ]);
   });
 });

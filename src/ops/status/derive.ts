@@ -12,7 +12,7 @@
 import type { Settings } from '../../config.ts';
 import { formatDuration } from '../format.ts';
 import { upcomingSchedule } from '../schedule.ts';
-import type { JobRow, StatusSnapshot, StepRow, TableRows } from './query.ts';
+import type { DeclaredChangeRow, JobRow, StatusSnapshot, StepRow, TableRows } from './query.ts';
 import type { EntityStatus, Job, Status } from './schema.ts';
 import { pickLoadCounters } from '../../sync/step-counters.ts';
 import type { WebhookFreshness } from '../../webhooks/freshness.ts';
@@ -51,6 +51,8 @@ export interface EntityFacts {
   openMissing: number;
   /** What webhooks brought (absent: none arrived). */
   webhook?: WebhookFreshness;
+  /** What migrate last did to a declared table (absent: built-in, or not migrated yet). */
+  declared?: DeclaredChangeRow;
 }
 
 export function deriveStatus(snapshot: StatusSnapshot, entities: readonly EntityInfo[], options: DeriveOptions): Status {
@@ -102,6 +104,7 @@ function factsOf(snapshot: StatusSnapshot, jobs: Job[]): (table: string) => Enti
   const successes = byEntity(snapshot.successes);
   const missing = new Map(snapshot.missing.map((m) => [m.table_name, m.open]));
   const webhooks = byEntity(snapshot.webhooks);
+  const declared = new Map(snapshot.declared.map((d) => [d.table_name, d]));
   return (table) => ({
     current: latest.get(table),
     finished: finished.get(table),
@@ -111,6 +114,7 @@ function factsOf(snapshot: StatusSnapshot, jobs: Job[]): (table: string) => Enti
     jobs: jobs.filter((j) => j.entity === table),
     openMissing: missing.get(table) ?? 0,
     webhook: webhooks.get(table),
+    declared: declared.get(table),
   });
 }
 
@@ -151,6 +155,9 @@ export function deriveEntity(entity: EntityInfo, facts: EntityFacts, now: Date, 
     jobs: facts.jobs,
     openMissing: facts.openMissing,
     webhook: webhookOf(facts.webhook),
+    ...(facts.declared
+      ? { lastMigrate: { action: facts.declared.action, column: facts.declared.column_name, detail: facts.declared.detail, at: facts.declared.at } }
+      : {}),
     problem,
   };
 }

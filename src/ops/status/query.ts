@@ -42,6 +42,16 @@ const jobRow = z.object({
 const workerRow = z.object({ worker_id: z.string(), process: z.string(), last_seen: z.string() });
 const runRow = z.object({ id: z.number(), trigger: z.string(), status: z.string(), created_at: z.string(), finished_at: iso, error: z.string().nullable() });
 
+/** What migrate last did to a declared table (etl.declared_change); indexes and keys go with a create or add, so are left out. */
+const declaredChangeRow = z.object({
+  table_name: z.string(),
+  action: z.enum(['create_table', 'add_column', 'column_kept', 'type_refused']),
+  column_name: z.string().nullable(),
+  detail: z.string().nullable(),
+  at: z.string(),
+});
+export type DeclaredChangeRow = z.infer<typeof declaredChangeRow>;
+
 export type JobRow = z.infer<typeof jobRow>;
 export type RunRow = z.infer<typeof runRow>;
 
@@ -69,6 +79,8 @@ export interface StatusSnapshot {
   lastRun: RunRow | null;
   /** Per entity, what webhooks brought (src/webhooks/freshness.ts). */
   webhooks: WebhookFreshness[];
+  /** Per declared table that migrate touched, its newest create / add / keep / refusal. */
+  declared: DeclaredChangeRow[];
 }
 
 /** The run's reason for a full pass of a table that had synced before (src/sync/step/source-mode.ts writes it among the warnings). */
@@ -109,6 +121,12 @@ export async function readStatusSnapshot(pool: DatabasePool, tables: readonly st
     const lastRun = await tx.maybeOne(sql.type(runRow)`
       select id, trigger, status, created_at, finished_at, error from etl.run order by id desc limit 1`);
     const webhooks = await webhookFreshness(tx);
+    const declared = await tx.any(sql.type(declaredChangeRow)`
+      select distinct on (table_name) table_name, action, column_name, detail,
+             to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as at
+        from etl.declared_change
+       where table_name = any(${names}) and action in ('create_table', 'add_column', 'column_kept', 'type_refused')
+       order by table_name, id desc`);
     const strip = ({ settled: _settled, ...step }: StepRow & { settled: boolean }): StepRow => step;
     return {
       latest: steps.filter((s) => !s.settled).map(strip),
@@ -122,6 +140,7 @@ export async function readStatusSnapshot(pool: DatabasePool, tables: readonly st
       workers: [...workers],
       lastRun,
       webhooks,
+      declared: [...declared],
     };
   });
 }

@@ -31,6 +31,11 @@ export function renderStatus(status: Status): string[] {
     out.push('', 'full passes in the last run:');
     for (const reason of fullPasses) out.push(`  - ${reason}`);
   }
+  const migrated = status.entities.filter((e) => e.lastMigrate);
+  if (migrated.length > 0) {
+    out.push('', 'declared tables, what migrate last did:');
+    for (const e of migrated) out.push(`  ${e.entity}: ${describeMigrate(e.lastMigrate!)}`);
+  }
   if (status.otherJobs.length > 0) {
     out.push('');
     out.push('other jobs:');
@@ -64,6 +69,21 @@ function entityColumns(now: number): Array<{ header: string; cell: (e: EntitySta
     { header: 'webhook', cell: (e) => (e.webhook ? describeWebhook(e.webhook, now) : '-') },
     { header: 'jobs', cell: (e) => (e.jobs.length === 0 ? '' : e.jobs.map((j) => describeJob(j, now)).join('; ')) },
   ];
+}
+
+const MIGRATE_ACTIONS: Record<NonNullable<EntityStatus['lastMigrate']>['action'], string> = {
+  create_table: 'created',
+  add_column: 'column added',
+  column_kept: 'column kept though no longer declared',
+  type_refused: 'type change refused',
+};
+
+/** e.g. `type change refused: x_studio_slot_date (date in the database, declared timestamptz), 2026-03-02 10:00:00Z`. */
+export function describeMigrate(m: NonNullable<EntityStatus['lastMigrate']>): string {
+  const label = MIGRATE_ACTIONS[m.action];
+  // create_table's detail lists every column, and column_kept's repeats the label: only the others' detail is shown.
+  const detail = (m.action === 'add_column' || m.action === 'type_refused') && m.detail ? ` (${m.detail})` : '';
+  return `${m.column ? `${label}: ${m.column}` : label}${detail}, ${formatTime(m.at)}`;
 }
 
 /** Last notification's age, the lag of the last applied batch, records still waiting. */

@@ -57,6 +57,11 @@ export const entityStatusSchema = z.object({
     .object({ lastNotificationAt: iso, lastAppliedAt: iso, lagSeconds: z.number().nullable(), pending: z.number() })
     .nullable()
     .optional(),
+  /** Declared tables only (README "Your own tables"): what `migrate` last did to it, from etl.declared_change:
+   *  created, column added, column kept though no longer declared, or a type change refused. */
+  lastMigrate: z
+    .object({ action: z.enum(['create_table', 'add_column', 'column_kept', 'type_refused']), column: z.string().nullable(), detail: z.string().nullable(), at: z.string() })
+    .optional(),
   problem: z.string().nullable(),
 });
 
