@@ -292,6 +292,13 @@ describe('run lifecycle', () => {
     expect((await getRunReport(pool, runId)).run.status).toBe('running');
     // The dead process still holds jobs: the next sync frees them (its WORKER_STALE_AFTER is short) and goes on.
     expect((await stepJobs(pool, { runIds: [runId] })).some((j) => j.locked_by !== null)).toBe(true);
+    // "Interrupted" means its holder has been silent for WORKER_STALE_AFTER (2 s below): a sync started within
+    // 2 s of the kill rightly still sees the last heartbeat as alive, so wait until it is older than that.
+    await waitFor('the killed process\'s heartbeat to be older than 2 s', async () => {
+      const fresh = await pool.oneFirst(sql.type(z.object({ n: z.number() }))`
+        select count(*)::int as n from etl.worker_heartbeat where last_seen > now() - interval '2.5 seconds'`);
+      return fresh === 0 ? true : undefined;
+    }, 30_000);
 
     const second = await runCli(['sync', '--full', ...entities], { ...env, WORKER_STALE_AFTER: '2s' }, { timeoutMs: 180_000 });
     expect(second.code, second.stderr).toBe(0);
