@@ -126,7 +126,7 @@ export const settingsSchema = z.object({
   /** The daily prune deletes finished runs and resolved missing references older than this. */
   RETENTION: duration.default('90d'),
   EXTRA_FIELDS: extraFields.optional(),
-  /** The timezone of business dates (all_sales.business_date) for companies whose partner has no tz; unset: UTC. */
+  /** The timezone of business dates (all_sales, dim_purchases: business_date) for companies whose partner has no tz; unset: UTC. */
   BUSINESS_TIMEZONE: z
     .string()
     .trim()

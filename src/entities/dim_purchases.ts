@@ -1,5 +1,8 @@
-import { col, ref } from './columns.ts';
+import { businessDate, col, ref } from './columns.ts';
 import type { EntitySpec } from './types.ts';
+
+// business_date is date_order's calendar day in the company's timezone (src/entities/business-date.ts):
+// the order's date (Odoo labels it "Order Deadline"), as all_sales has it for sales and POS orders.
 
 export const dimPurchases: EntitySpec = {
   table: 'dim_purchases',
@@ -16,6 +19,7 @@ export const dimPurchases: EntitySpec = {
         col('partner_ref', 'text'),
         col('state', 'text'),
         col('date_order', 'timestamptz'),
+        businessDate('business_date', 'date_order'),
         col('date_approve', 'timestamptz'),
         col('date_planned', 'timestamptz'),
         col('effective_date', 'timestamptz'),

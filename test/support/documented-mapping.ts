@@ -97,7 +97,7 @@ const VERSION_FIELD = '19 moved it to hr.version (not stored on hr.employee): no
 const TEMPLATE_CATEGORY: Array<[string, string]> = [['product_tmpl_id', 'product.template'], ['categ_id', 'product.category']];
 
 /**
- * A sale's business date: date_order (UTC) as a calendar day in its company's timezone, which is the tz of
+ * A sale's or purchase's business date: date_order (UTC) as a calendar day in its company's timezone, which is the tz of
  * the company's partner (res.company.partner_id → res.partner.tz), UTC when that partner has none (the test
  * harness sets no BUSINESS_TIMEZONE). Unknown when the recording lacks the company or its partner.
  */
@@ -315,7 +315,7 @@ export const DOCUMENTED_MAPPING: Record<string, DocumentedTable> = {
     key: ['odoo_id'],
     active: false,
     sources: [{ model: 'purchase.order', columns: {
-      name: 'name', partner_id: 'partner_id', partner_ref: 'partner_ref', state: 'state', date_order: 'date_order', date_approve: 'date_approve',
+      name: 'name', partner_id: 'partner_id', partner_ref: 'partner_ref', state: 'state', date_order: 'date_order', business_date: businessDate, date_approve: 'date_approve',
       date_planned: 'date_planned', effective_date: 'effective_date', amount_untaxed: 'amount_untaxed', amount_tax: 'amount_tax',
       amount_total: 'amount_total', currency_id: 'currency_id', company_id: 'company_id', user_id: 'user_id', picking_type_id: 'picking_type_id',
       invoice_status: 'invoice_status', receipt_status: 'receipt_status', origin: 'origin', create_date: 'create_date',

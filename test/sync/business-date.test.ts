@@ -37,11 +37,13 @@ describe('BUSINESS_TIMEZONE', () => {
   });
 });
 
-describe('all_sales.business_date', () => {
+describe('all_sales.business_date and dim_purchases.business_date', () => {
   let harness: SyncHarness;
   const ids: Record<string, number> = {};
   const dayOf = async (id: number, source = 'sale') =>
     harness.db.pool.oneFirst(sql.type(z.object({ d: z.string() }))`select business_date::text as d from all_sales where source = ${source} and odoo_id = ${id}`);
+  const purchaseDayOf = async (id: number) =>
+    harness.db.pool.oneFirst(sql.type(z.object({ d: z.string() }))`select business_date::text as d from dim_purchases where odoo_id = ${id}`);
 
   beforeAll(async () => {
     harness = await startHarness({ sim: { version: '17.0', scale: 1, seed: 4 }, settings: { BUSINESS_TIMEZONE: 'Asia/Bangkok' } });
@@ -53,6 +55,12 @@ describe('all_sales.business_date', () => {
     ids.beforeDst = order(1, '2026-03-28 22:30:00');
     ids.afterDst = order(1, '2026-03-29 22:30:00');
     ids.fallback = order(2, '2026-01-01 17:30:00');
+    // purchase orders (dim_purchases) around Berlin's October change
+    const purchase = (company: number, when: string) =>
+      sim.create('purchase.order', { name: `BD P ${when}`, company_id: company, date_order: when, state: 'purchase', partner_id: 10, user_id: 2, currency_id: 1 });
+    ids.purchaseBeforeDst = purchase(1, '2026-10-24 22:30:00');
+    ids.purchaseAfterDst = purchase(1, '2026-10-25 22:30:00');
+    ids.purchaseFallback = purchase(2, '2026-01-01 16:30:00');
     const report = await harness.sync({ full: true });
     expect(report.run.status).toBe('succeeded');
   });
@@ -65,8 +73,16 @@ describe('all_sales.business_date', () => {
     expect(await dayOf(ids.afterDst!)).toBe('2026-03-30');
   });
 
+  it("is a purchase's date_order day in its company partner's timezone, across the October DST change", async () => {
+    // 22:30 UTC on 24 October is 00:30 CEST (UTC+2) on the 25th; on 25 October, after the clocks went back, 23:30 CET (UTC+1)
+    expect(await purchaseDayOf(ids.purchaseBeforeDst!)).toBe('2026-10-25');
+    expect(await purchaseDayOf(ids.purchaseAfterDst!)).toBe('2026-10-25');
+  });
+
   it('falls back to BUSINESS_TIMEZONE for a company whose partner has no tz', async () => {
     expect(await dayOf(ids.fallback!)).toBe('2026-01-02');
+    // 16:30 UTC on 1 January is 23:30 in Bangkok: still the 1st
+    expect(await purchaseDayOf(ids.purchaseFallback!)).toBe('2026-01-01');
   });
 
   it("follows a change of the company's timezone: the next run is a full pass of all_sales", async () => {
@@ -85,6 +101,15 @@ describe('all_sales.business_date', () => {
     const utc = String(pos.date_order);
     const expected = new Date(Date.parse(`${utc.replace(' ', 'T')}Z`) - (isEdt(utc) ? 4 : 5) * 3_600_000).toISOString().slice(0, 10);
     expect(await dayOf(pos.id, 'pos')).toBe(expected);
+  });
+
+  it("follows a change of the company's timezone in dim_purchases too: its next run is a full pass", async () => {
+    // the partner is in New York since the previous test
+    const report = await harness.sync({ entities: ['dim_purchases'] });
+    expect(report.steps.find((s) => s.entity === 'dim_purchases')?.mode).toContain('full');
+    // 22:30 UTC on 24 October is 18:30 EDT (UTC−4, until 1 November): the 24th
+    expect(await purchaseDayOf(ids.purchaseBeforeDst!)).toBe('2026-10-24');
+    expect(await purchaseDayOf(ids.purchaseFallback!)).toBe('2026-01-01');
   });
 });
 

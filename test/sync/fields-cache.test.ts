@@ -53,7 +53,7 @@ describe('fields kept across processes', () => {
     // The session a fresh process opens: version, login, the user's companies.
     const session = ['common:version', 'common:authenticate', 'res.users:read'];
     for (const key of session) expect(counts[key], key).toBe(1);
-    // The companies' timezones for all_sales' business date: res.company → partner, res.partner → tz, once a run.
+    // The companies' timezones for the business dates (all_sales, dim_purchases): res.company → partner, res.partner → tz, once a run.
     const timezones = ['res.company:read', 'res.partner:read'];
     for (const key of timezones) expect(counts[key], key).toBe(1);
     const perRun = [...session, 'ir.model.fields:search_read', ...timezones];
