@@ -3,11 +3,14 @@
  * under ODOO_ETL_HOME, in its own database `odoo_etl_demo`, recreated on every demo so it never mixes
  * with a real warehouse) and the built-in Odoo 17 simulator serving a small retail dataset:
  * migrate, full sync, then change records in "Odoo" (create, update, archive, delete, an order line
- * whose product arrives late, one whose product was deleted), incremental sync with healing of the
- * missing references, delete reconciliation, and the status.
+ * whose product arrives late, one whose product was deleted, a draft invoice posted and an invoice paid),
+ * incremental sync with healing of the missing references, the changed invoices as the warehouse now has
+ * them, delete reconciliation, and the status.
  */
 import path from 'node:path';
 import pg from 'pg';
+import { sql, type DatabasePool } from 'slonik';
+import { z } from 'zod';
 import type { Settings } from '../config.ts';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../db/embedded.ts';
 import { migrateDatabase } from '../db/migrate.ts';
@@ -17,6 +20,7 @@ import type { Logger } from '../log.ts';
 import { entityNames } from '../entities/index.ts';
 import { createOdooClient } from '../odoo/index.ts';
 import { startSimulator, type Simulator } from '../sim/index.ts';
+import { payInvoice, postInvoice } from '../sim/finance-actions.ts';
 import { createSyncContext, type SyncContext } from '../sync/context.ts';
 import { followRun } from '../worker/follow.ts';
 import { reconcileDeletions } from '../sync/reconcile.ts';
@@ -97,10 +101,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     runs.push(await syncOnce(url, context, options, true));
 
     say('==> Changing records in Odoo');
-    for (const line of changeOdoo(sim)) say(`    ${line}`);
+    const changes = changeOdoo(sim);
+    for (const line of changes.said) say(`    ${line}`);
 
     say('==> Incremental sync (odoo-etl sync): only what changed since each table\'s watermark is read');
     runs.push(await syncOnce(url, context, options, false));
+
+    say('==> The changed invoices in the warehouse (fact_invoices; their lines are in fact_journal_items)');
+    for (const line of await invoiceLines(pool, changes.invoices)) say(`    ${line}`);
 
     say('==> Reconciling deletions (odoo-etl reconcile): Odoo keeps no trace of a deleted record, so ids are compared');
     const reconciled = await reconcileDeletions(context);
@@ -151,7 +159,7 @@ async function syncOnce(url: string, context: SyncContext, options: DemoOptions,
 }
 
 /** The everyday changes of an Odoo database, made through the simulator's control API. */
-function changeOdoo(sim: Simulator): string[] {
+function changeOdoo(sim: Simulator): { said: string[]; invoices: Array<{ id: number; was: string }> } {
   const said: string[] = [];
   const customer = sim.create('res.partner', { name: 'Demo Customer (new)', customer_rank: 1, email: 'new.customer@example.com', is_company: false });
   said.push(`created customer res.partner(${customer})`);
@@ -184,7 +192,38 @@ function changeOdoo(sim: Simulator): string[] {
   sim.unlink('product.product', [gone.variant]);
   sim.unlink('product.template', [gone.template]);
   said.push(`created sale.order.line(${goneLine}) for product.product(${gone.variant}), then deleted that product`);
-  return said;
+
+  // Accounting: a draft customer invoice confirmed, an unpaid one paid by a bank entry reconciled with it.
+  const invoices: Array<{ id: number; was: string }> = [];
+  const moves = sim.records('account.move').filter((m) => m.move_type === 'out_invoice' && m.currency_id === 1);
+  const draft = moves.find((m) => m.state === 'draft');
+  if (draft) {
+    const name = postInvoice(sim, draft.id);
+    said.push(`posted the draft invoice account.move(${draft.id}) as ${name} (its journal items' parent_state follows)`);
+    invoices.push({ id: draft.id, was: 'was a draft' });
+  }
+  const unpaid = moves.find((m) => m.state === 'posted' && m.payment_state === 'not_paid');
+  if (unpaid) {
+    const payment = payInvoice(sim, unpaid.id);
+    said.push(`paid the invoice account.move(${unpaid.id}) ${String(unpaid.name)}: bank entry account.move(${payment.paymentId}) ${payment.paymentName} reconciled with it`);
+    invoices.push({ id: unpaid.id, was: 'was not_paid' }, { id: payment.paymentId, was: 'new: the payment' });
+  }
+  return { said, invoices };
+}
+
+/** The changed invoices' rows as the incremental sync left them, one line each. */
+async function invoiceLines(pool: DatabasePool, invoices: Array<{ id: number; was: string }>): Promise<string[]> {
+  const rows = await pool.any(sql.type(z.object({ odoo_id: z.number(), name: z.string().nullable(), move_type: z.string().nullable(), state: z.string().nullable(), payment_state: z.string().nullable(), amount_total: z.string().nullable(), amount_residual: z.string().nullable(), items: z.number() }))`
+    select i.odoo_id, i.name, i.move_type, i.state, i.payment_state, i.amount_total::text, i.amount_residual::text,
+      (select count(*) from fact_journal_items j where j.move_id = i.odoo_id and j.parent_state = i.state)::int as items
+    from fact_invoices i where i.odoo_id = any(${sql.array(invoices.map((i) => i.id), 'int4')}) order by i.odoo_id`);
+  const lines = rows.map((r) => {
+    const was = invoices.find((i) => i.id === r.odoo_id)!.was;
+    // an entry has no payment state of its own (Odoo answers not_paid): only invoices show theirs
+    const payment = r.move_type === 'entry' ? '' : `  payment ${r.payment_state ?? ''}  residual ${r.amount_residual ?? ''}`;
+    return `${r.name ?? ''}  ${r.move_type ?? ''}  ${r.state ?? ''}  total ${r.amount_total ?? ''}${payment}  (${was}; ${r.items} journal items ${r.state ?? ''})`;
+  });
+  return lines.length > 0 ? lines : ['none (no finance in this Odoo)'];
 }
 
 function newProduct(sim: Simulator, name: string): { template: number; variant: number } {

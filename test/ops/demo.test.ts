@@ -22,7 +22,7 @@ describe('odoo-etl demo', () => {
     expect(result.code, result.stderr.slice(-2000)).toBe(0);
     const out = result.stdout;
     expect(out).not.toMatch(ANSI);
-    for (const step of ['Full sync', 'Changing records in Odoo', 'Incremental sync', 'Reconciling deletions', 'Status']) expect(out).toContain(`==> ${step}`);
+    for (const step of ['Full sync', 'Changing records in Odoo', 'Incremental sync', 'The changed invoices in the warehouse', 'Reconciling deletions', 'Status']) expect(out).toContain(`==> ${step}`);
 
     // The status table: every entity ok and with rows.
     const statusPart = out.slice(out.indexOf('==> Status'));
@@ -34,6 +34,19 @@ describe('odoo-etl demo', () => {
     expect(out).toMatch(/rows marked deleted \(deleted_at set\): .*dim_promotions 1/);
     expect(out).toMatch(/^\s+fact_sales_lines\.product_id\s+dim_products_product\s+product\.product\s+1\s+1\s/m);
     expect(out).toContain('cannot heal (1): not found in Odoo');
+
+    // Finance: a draft invoice posted and an unpaid one paid by a bank entry arrive with the incremental sync:
+    // the payment's move is new, both invoices changed; the payment's two journal items are new, the posted
+    // draft's four (two products, the tax, the receivable) and the paid invoice's receivable line changed.
+    expect(out).toMatch(/^\s+posted the draft invoice account\.move\(\d+\) as INV\/\d{4}\/\d{5}/m);
+    expect(out).toMatch(/^\s+paid the invoice account\.move\(\d+\) INV\/\d{4}\/\d{5}: bank entry account\.move\(\d+\) PBNK\d\/\d{4}\/\d{5} reconciled with it$/m);
+    const incremental = out.slice(out.indexOf('==> Incremental sync'));
+    expect(incremental).toMatch(/^\s+fact_invoices\s+succeeded\s+incremental\s+\d+\s+1\s+2\s/m);
+    expect(incremental).toMatch(/^\s+fact_journal_items\s+succeeded\s+incremental\s+\d+\s+2\s+5\s/m);
+    const invoices = out.slice(out.indexOf('==> The changed invoices in the warehouse'), out.indexOf('==> Reconciling deletions'));
+    expect(invoices).toMatch(/^\s+INV\/\d{4}\/\d{5}\s+out_invoice\s+posted\s+total \S+\s+payment paid\s+residual 0\s+\(was not_paid; 4 journal items posted\)$/m);
+    expect(invoices).toMatch(/^\s+INV\/\d{4}\/\d{5}\s+out_invoice\s+posted\s+total \S+\s+payment not_paid\s+residual \S+\s+\(was a draft; 4 journal items posted\)$/m);
+    expect(invoices).toMatch(/^\s+PBNK\d\/\d{4}\/\d{5}\s+entry\s+posted\s+total \S+\s+\(new: the payment; 2 journal items posted\)$/m);
 
     // Where the data is, without printing the password.
     const password = fs.readFileSync(path.join(home, 'postgres.password'), 'utf8').trim();
