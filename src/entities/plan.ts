@@ -8,6 +8,7 @@ import {
   type ColumnSpec,
   type EntitySpec,
   type OdooSeries,
+  type CompanyValues,
   type RecordValues,
   type RowValue,
   type SourceSpec,
@@ -86,6 +87,12 @@ export function columnFields(column: ColumnSpec, series: OdooSeries): string[] {
   return fields ?? [];
 }
 
+/** The res.company fields a column's compute needs on a version (ComputedColumn.companyFields; [] for most). */
+export function columnCompanyFields(column: ColumnSpec, series: OdooSeries): string[] {
+  if (!('compute' in column) || !column.companyFields) return [];
+  return forSeries(column.companyFields, series) ?? [];
+}
+
 export interface SourcePlan {
   table: string;
   model: string;
@@ -114,6 +121,8 @@ export interface SourcePlan {
   extraFields: string[];
   /** Sources with a business date column: the timezone of each company, and the rest's (withTimezones). */
   timezones?: BusinessTimezones;
+  /** Sources with a column that reads company fields (ComputedColumn.companyFields): their values (withCompanyValues). */
+  companies?: CompanyValues;
 }
 
 export type SourcePlanResult = { status: 'ok'; plan: SourcePlan } | { status: 'skipped'; reason: string };
@@ -214,7 +223,7 @@ export function toRow(
   for (const column of source.columns) {
     if ('readCompany' in column) row[column.column] = company ?? null;
     else if ('businessDateOf' in column) row[column.column] = plan.nullColumns.includes(column.column) ? null : businessDateOf(values, column.businessDateOf, plan);
-    else row[column.column] = plan.nullColumns.includes(column.column) ? null : columnValue(column, values, plan.series);
+    else row[column.column] = plan.nullColumns.includes(column.column) ? null : columnValue(column, values, plan.series, plan.companies);
   }
   if (plan.extraFields.length > 0) {
     row.extra = Object.fromEntries(plan.extraFields.map((f) => [f, (values[f] as RowValue | undefined) ?? null]));
@@ -222,10 +231,10 @@ export function toRow(
   return row;
 }
 
-function columnValue(column: ColumnSpec, values: RecordValues, series: OdooSeries): RowValue {
+function columnValue(column: ColumnSpec, values: RecordValues, series: OdooSeries, companies?: CompanyValues): RowValue {
   if ('readCompany' in column || 'businessDateOf' in column) return null;
   if ('constant' in column) return column.constant;
-  if ('compute' in column) return column.compute(values, series);
+  if ('compute' in column) return column.compute(values, series, companies);
   const [field] = columnFields(column, series);
   if (field === undefined) return null;
   const value = values[field];

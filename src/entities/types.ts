@@ -15,6 +15,8 @@ export type RowValue = string | number | boolean | number[] | null | Record<stri
 
 /** A decoded record's values by field name. */
 export type RecordValues = Record<string, unknown>;
+/** Company id → values of res.company fields (ComputedColumn.companyFields), as the plan carries them. */
+export type CompanyValues = Record<string, Record<string, unknown>>;
 
 /**
  * An Odoo field name, the same in every version, or per version. A version not listed takes the value of
@@ -58,7 +60,14 @@ export interface FieldColumn extends ColumnBase {
 export interface ComputedColumn extends ColumnBase {
   /** The fields `compute` reads, per version (same fallback rule as FieldRef). */
   fields: string[] | Partial<Record<OdooSeries, string[] | null>>;
-  compute: (values: RecordValues, series: OdooSeries) => RowValue;
+  /**
+   * Fields of the record's company (res.company) the compute also needs, per version (e.g. a company default
+   * a record can override): read once per run for every company (src/sync/business-timezones.ts) and named
+   * in the plan's field set, so a change of them makes the next run a full pass.
+   */
+  companyFields?: Partial<Record<OdooSeries, string[] | null>>;
+  /** `companies`: company id → its `companyFields` values, when the column has companyFields on this version. */
+  compute: (values: RecordValues, series: OdooSeries, companies?: CompanyValues) => RowValue;
 }
 
 /** The column has the same value for every row of the source (e.g. all_sales.source = 'pos'). */

@@ -10,7 +10,7 @@
  */
 import { stringify } from 'yaml';
 import { ODOO_SERIES, entities, getEntity, type ColumnSpec, type Entity, type OdooSeries, type SourceSpec } from '../entities/index.ts';
-import { columnFields } from '../entities/plan.ts';
+import { columnCompanyFields, columnFields } from '../entities/plan.ts';
 import { loadVersionFile, type ModelFields } from '../sim/versions.ts';
 
 export interface DbtSourcesOptions {
@@ -127,7 +127,8 @@ function describeFromSource(column: ColumnSpec, source: SourceSpec): string {
   // Group the versions by the fields they read, in series order.
   const groups: Array<{ fields: string[]; series: OdooSeries[] }> = [];
   for (const series of ODOO_SERIES) {
-    const fields = columnFields(column, series);
+    // a computed column's company fields (a company default) are res.company's
+    const fields = [...columnFields(column, series).map((f) => `${source.model}.${f}`), ...columnCompanyFields(column, series).map((f) => `res.company.${f}`)];
     const last = groups[groups.length - 1];
     if (last && last.fields.join(',') === fields.join(',')) last.series.push(series);
     else groups.push({ fields, series: [series] });
@@ -135,7 +136,7 @@ function describeFromSource(column: ColumnSpec, source: SourceSpec): string {
   const where = groups
     .map((g) => {
       const span = seriesSpan(g.series);
-      const fields = g.fields.length === 0 ? 'null' : g.fields.map((f) => `${source.model}.${f}`).join(', ');
+      const fields = g.fields.length === 0 ? 'null' : g.fields.join(', ');
       return span ? `${fields} in Odoo ${span}` : fields;
     })
     .join('; ');
@@ -145,7 +146,7 @@ function describeFromSource(column: ColumnSpec, source: SourceSpec): string {
     return `The calendar day of ${source.model}.${column.businessDateOf} in the company's timezone (its partner's tz, else BUSINESS_TIMEZONE, else UTC)`;
   }
   const newest = [...groups].reverse().find((g) => g.fields.length > 0);
-  const label = newest ? fieldLabel(source.model, newest.fields[0]!) : undefined;
+  const label = newest ? fieldLabel(source.model, newest.fields[0]!.slice(source.model.length + 1)) : undefined;
   return label ? `${label} (${where})` : where;
 }
 

@@ -18,6 +18,7 @@ import crypto from 'node:crypto';
 import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import { columnFields, entities, seriesOf } from '../entities/index.ts';
+import { companyFieldsOf } from '../entities/company-values.ts';
 import type { Settings } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { OdooAccessError, OdooUnknownModelError, type FieldsGetResult, type OdooClient } from '../odoo/index.ts';
@@ -44,6 +45,13 @@ export function watchedFields(series: string, extraFields: Settings['EXTRA_FIELD
       if (source.selectionOf) names.add(source.selectionOf);
       for (const f of extraFields?.[entity.table] ?? []) names.add(f);
       out.set(source.model, names);
+      // the company fields a computed column reads (src/sync/business-timezones.ts asks res.company's kept fields)
+      const company = companyFieldsOf(source, s);
+      if (company.length > 0) {
+        const companyNames = out.get('res.company') ?? new Set(['id', 'write_date', 'active', 'company_id']);
+        for (const f of company) companyNames.add(f);
+        out.set('res.company', companyNames);
+      }
     }
   }
   return out;

@@ -9,7 +9,7 @@ import { sql } from 'slonik';
 import { z } from 'zod';
 import { getEntity, entityNames } from '../entities/index.ts';
 import { planSource, seriesOf, toRow } from '../entities/plan.ts';
-import { planWithTimezones } from './business-timezones.ts';
+import { planWithCompanies } from './business-timezones.ts';
 import { makeRecordDecoder } from '../odoo/index.ts';
 import type { SyncContext } from './context.ts';
 import { upsertRows } from './load.ts';
@@ -65,7 +65,7 @@ async function healGroup(ctx: SyncContext, table: string, model: string, ids: nu
   if (!source) return counts;
   const session = await ctx.session();
   const fieldsGet = await ctx.fieldsGet(model, runId);
-  const planned = await planWithTimezones(ctx, session, source, planSource(entity, source, seriesOf(session.serie), fieldsGet, ctx.settings.EXTRA_FIELDS?.[table] ?? []));
+  const planned = await planWithCompanies(ctx, session, source, planSource(entity, source, seriesOf(session.serie), fieldsGet, ctx.settings.EXTRA_FIELDS?.[table] ?? []));
   if (planned.status === 'skipped') return counts;
   const plan = planned.plan;
   const decode = makeRecordDecoder(model, fieldsGet!, plan.fields);

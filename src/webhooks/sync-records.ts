@@ -30,7 +30,7 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 import { planSource, seriesOf, toRow } from '../entities/plan.ts';
-import { planWithTimezones } from '../sync/business-timezones.ts';
+import { planWithCompanies } from '../sync/business-timezones.ts';
 import { makeRecordDecoder, type Domain } from '../odoo/index.ts';
 import type { SyncContext } from '../sync/context.ts';
 import { readForCompanies } from '../sync/step/companies.ts';
@@ -142,7 +142,7 @@ async function readRows(ctx: SyncContext, model: string, ids: number[]): Promise
   if (!fieldsGet) return [];
   const loads: EntityLoad[] = [];
   for (const { entity, source } of sources) {
-    const planned = await planWithTimezones(ctx, session, source, planSource(entity, source, series, fieldsGet, ctx.settings.EXTRA_FIELDS?.[entity.table] ?? []));
+    const planned = await planWithCompanies(ctx, session, source, planSource(entity, source, series, fieldsGet, ctx.settings.EXTRA_FIELDS?.[entity.table] ?? []));
     if (planned.status !== 'ok') continue;
     const plan = planned.plan;
     const domain = [['id', 'in', ids], ...((source.domain ?? []) as Domain)] as Domain;

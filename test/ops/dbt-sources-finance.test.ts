@@ -19,7 +19,7 @@ describe('dbt sources of the finance tables', () => {
   it('tests a journal item’s move against fact_invoices and says where an account’s code comes from per version', () => {
     expect(JSON.stringify(column('fact_journal_items', 'move_id').data_tests)).toContain("source('odoo', 'fact_invoices')");
     expect(column('dim_accounts', 'code').description).toContain('account.account.code in Odoo 16.0–17.0; account.account.code_store in Odoo 18.0+');
-    expect(column('dim_taxes', 'price_include').description).toBe('Computed from account.tax.price_include in Odoo 16.0–17.0; account.tax.price_include_override in Odoo 18.0+');
+    expect(column('dim_taxes', 'price_include').description).toBe('Computed from account.tax.price_include in Odoo 16.0–17.0; account.tax.price_include_override, account.tax.company_id, res.company.account_price_include in Odoo 18.0+');
     expect(column('all_sales', 'business_date').description).toContain("in the company's timezone (its partner's tz, else BUSINESS_TIMEZONE, else UTC)");
     expect(column('dim_purchases', 'business_date').description).toBe(
       "The calendar day of purchase.order.date_order in the company's timezone (its partner's tz, else BUSINESS_TIMEZONE, else UTC)",

@@ -120,9 +120,14 @@ const accountGroup18 = computed(['account_type'], "18/19: internal_group is comp
 const accountCompany18 = computed(['company_ids'], '18/19: the first of the companies that share the account', (r) =>
   Array.isArray(r.company_ids) && r.company_ids.length > 0 ? r.company_ids[0] : null);
 const accountCode = v('code', 'code', 'code_store', 'code_store');
-/** 18/19 store only the tax's override of the company default (price_include is computed, not stored). */
-const taxPriceInclude18 = computed(['price_include_override'], "18/19: true for 'tax_included', false for 'tax_excluded', NULL when the tax follows the company's default", (r) =>
-  r.price_include_override === 'tax_included' ? true : r.price_include_override === 'tax_excluded' ? false : null);
+/**
+ * 18/19 store only the tax's override of its company's default (price_include is computed, not stored, from
+ * price_include_override, else res.company.account_price_include). Unknown when the recording lacks the company.
+ */
+const taxPriceInclude18 = computed(['price_include_override', 'company_id'], "18/19: the override ('tax_included' true, 'tax_excluded' false), else the company's account_price_include", (r, recorded) => {
+  const effective = r.price_include_override || (recorded['res.company'] ?? []).find((c) => c.id === m2oId(r.company_id))?.account_price_include;
+  return effective === 'tax_included' ? true : effective === 'tax_excluded' ? false : UNKNOWN;
+});
 
 export const DOCUMENTED_MAPPING: Record<string, DocumentedTable> = {
   dim_branches: {

@@ -11,7 +11,8 @@ import { z } from 'zod';
 import { entities, planSource, selectionRows, seriesOf, toRow, type Entity } from '../../src/entities/index.ts';
 import { hasBusinessDate, withTimezones } from '../../src/entities/business-date.ts';
 import { silentLogger, type Logger } from '../../src/log.ts';
-import { companyTimezones } from '../../src/sync/business-timezones.ts';
+import { readCompanies } from '../../src/sync/business-timezones.ts';
+import { companyFieldsOf, withCompanyValues } from '../../src/entities/company-values.ts';
 import { createOdooClient, makeRecordDecoder, type OdooClient } from '../../src/odoo/index.ts';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.ts';
 import { createSyncContext, type SyncContext, type SyncSettings } from '../../src/sync/context.ts';
@@ -107,8 +108,12 @@ export async function expectedRows(sim: Simulator, odoo: OdooClient, entity: Ent
       rows.push(...selectionRows(fieldsGet, source.selectionOf));
       continue;
     }
-    // business dates in each company's partner's tz, else UTC (the harness syncs without BUSINESS_TIMEZONE)
-    const planned = hasBusinessDate(source) ? withTimezones(planSource(entity, source, series, fieldsGet), await companyTimezones(odoo, companies, undefined)) : planSource(entity, source, series, fieldsGet);
+    // business dates in each company's partner's tz, else UTC (the harness syncs without BUSINESS_TIMEZONE);
+    // columns computed from company fields with each company's values
+    const companyFields = companyFieldsOf(source, series);
+    const read = hasBusinessDate(source) || companyFields.length > 0 ? await readCompanies(odoo, companies, undefined, companyFields) : { timezones: { byCompany: {}, fallback: 'UTC' }, values: {} };
+    const base = planSource(entity, source, series, fieldsGet);
+    const planned = withCompanyValues(hasBusinessDate(source) ? withTimezones(base, read.timezones) : base, companyFields, read.values);
     if (planned.status !== 'ok') continue;
     const decode = makeRecordDecoder(source.model, fieldsGet, planned.plan.fields);
     const readAs = (company: number) => odoo.searchRead(source.model, { domain: [], fields: planned.plan.fields, context: contextFor(company) });

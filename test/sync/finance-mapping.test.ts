@@ -3,12 +3,13 @@
 // the production decoding and toRow, and must give the row below. The rows were transcribed by hand from the
 // recorded JSON (many2one → its id, false → null, datetimes → ISO with Z), per the column ← field rules each
 // spec states per version; a wrong field or version rule in a spec fails here. 18+: internal_group is the
-// prefix of account_type ('asset_current' → 'asset'); price_include follows price_include_override (false →
-// null: the company's default).
+// prefix of account_type ('asset_current' → 'asset'); price_include follows price_include_override, and when
+// that is false the tax's company's account_price_include (recorded res.company: 'tax_excluded' → false).
 // inverse_rate is 1 / rate: 1 / 1.2834 = 0.779180302322 (16.0's first rate), 1 / 1 = 1.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { companyFieldsOf, withCompanyValues } from '../../src/entities/company-values.ts';
 import { getEntity, ODOO_SERIES, planSource, toRow, type OdooSeries } from '../../src/entities/index.ts';
 import { makeRecordDecoder, type FieldsGetResult } from '../../src/odoo/index.ts';
 import { loadVersionFile } from '../../src/sim/versions.ts';
@@ -385,7 +386,7 @@ const EXPECTED: Record<OdooSeries, Record<string, Record<string, unknown>>> = {
       "amount": 15.0,
       "amount_type": "percent",
       "type_tax_use": "sale",
-      "price_include": null,
+      "price_include": false,
       "price_include_override": null,
       "include_base_amount": false,
       "company_id": 1,
@@ -535,7 +536,7 @@ const EXPECTED: Record<OdooSeries, Record<string, Record<string, unknown>>> = {
       "amount": 15.0,
       "amount_type": "percent",
       "type_tax_use": "sale",
-      "price_include": null,
+      "price_include": false,
       "price_include_override": null,
       "include_base_amount": false,
       "company_id": 1,
@@ -615,9 +616,13 @@ const EXPECTED: Record<OdooSeries, Record<string, Record<string, unknown>>> = {
   }
 };
 
-function firstSample(series: OdooSeries, model: string): Record<string, unknown> {
+function samples(series: OdooSeries, model: string): Array<Record<string, unknown>> {
   const file = JSON.parse(fs.readFileSync(path.join(fixturesDir, series, 'samples', `${model}.json`), 'utf8')) as { records: Array<Record<string, unknown>> };
-  return file.records[0]!;
+  return file.records;
+}
+
+function firstSample(series: OdooSeries, model: string): Record<string, unknown> {
+  return samples(series, model)[0]!;
 }
 
 describe.each(ODOO_SERIES)('finance rows from the recorded Odoo %s', (series) => {
@@ -625,7 +630,10 @@ describe.each(ODOO_SERIES)('finance rows from the recorded Odoo %s', (series) =>
   it.each(Object.keys(EXPECTED[series]))('%s', (table) => {
     const entity = getEntity(table);
     const source = entity.sources[0]!;
-    const planned = planSource(entity, source, series, fields[source.model]!);
+    // columns computed from company fields (18+: a tax's company default) take the recorded companies' values
+    const companyFields = companyFieldsOf(source, series);
+    const companies = Object.fromEntries(samples(series, 'res.company').map((c) => [String(c.id), Object.fromEntries(companyFields.map((f) => [f, c[f]]))]));
+    const planned = withCompanyValues(planSource(entity, source, series, fields[source.model]!), companyFields, companies);
     if (planned.status !== 'ok') throw new Error(`${table} not planned`);
     const decode = makeRecordDecoder(source.model, fields[source.model]!, planned.plan.fields);
     // per-company rows carry the company they were read for: the sample was read as company 1

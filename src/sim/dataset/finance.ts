@@ -78,6 +78,14 @@ export function generateFinance(g: Gen, companies: Company[]): void {
   const branch = companies[1];
   if (branch) for (let m = 21; m < 24; m++) put('res.currency.rate', { id: rateId++, name: d10(start + m * 30 * DAY), currency_id: EUR, company_id: branch.id, rate: eurRate(m) + 0.01, ...stamp(start + m * 30 * DAY) });
   if (!db.table('account.move')) return; // no `account` module
+  // 18+: the companies' default for taxes that do not override it (res.company.account_price_include, a
+  // field of the account module; Odoo's default 'tax_excluded'), set rather than left to the store's hash.
+  if (g.has('res.company', 'account_price_include')) {
+    for (const c of companies) {
+      const company = db.table('res.company')?.records.get(c.id);
+      if (company) company.account_price_include = 'tax_excluded';
+    }
+  }
 
   const shared = g.has('account.account', 'company_ids'); // 18+: one chart shared by the companies, codes per company
   const books = new Map<number, Books>();

@@ -12,7 +12,7 @@ import { planSource, seriesOf, type SourcePlan } from '../../entities/plan.ts';
 import type { Entity } from '../../entities/types.ts';
 import type { Domain } from '../../odoo/index.ts';
 import { ServerClock } from '../../odoo/server-clock.ts';
-import { planWithTimezones } from '../business-timezones.ts';
+import { planWithCompanies } from '../business-timezones.ts';
 import type { SyncContext } from '../context.ts';
 import { hasStockCheck } from '../stock-check.ts';
 import { MODES, sourceMode } from './source-mode.ts';
@@ -61,7 +61,7 @@ export async function planEntity(ctx: SyncContext, runId: number, entity: Entity
   const fields = await Promise.all(entity.sources.map((source) => ctx.fieldsFor(source.model, runId)));
   let calls = fields.filter((f) => f.asked).length;
   const resolved = await Promise.all(
-    entity.sources.map((source, i) => planWithTimezones(ctx, session, source, planSource(entity, source, series, fields[i]!.fields, extra), runId)),
+    entity.sources.map((source, i) => planWithCompanies(ctx, session, source, planSource(entity, source, series, fields[i]!.fields, extra), runId)),
   );
   const skipped = resolved.find((r) => r.status === 'skipped');
   if (skipped?.status === 'skipped') {
