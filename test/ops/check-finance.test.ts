@@ -34,3 +34,24 @@ describe('odoo-etl check without the account module', () => {
     expect(byName.get('entity fact_currency_rates')?.status).toBe('ok');
   });
 });
+
+describe('odoo-etl check with the account module', () => {
+  let db: TestDatabase;
+  let sim: Simulator;
+  beforeAll(async () => {
+    db = await freshDatabase();
+    sim = await startSimulator({ version: '18.0', withBrand: true });
+  });
+  afterAll(async () => {
+    await sim?.close();
+    await db?.drop();
+  });
+
+  it('checks every finance table against the server: all ok', async () => {
+    const result = await runCli(['check', '--json'], { DATABASE_URL: db.url, ODOO_URL: sim.url, ODOO_DB: sim.db, ODOO_USERNAME: 'admin', ODOO_PASSWORD: 'admin' });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const report = checkReportSchema.parse(JSON.parse(result.stdout));
+    const byName = new Map(report.checks.map((c) => [c.check, c]));
+    for (const table of [...ACCOUNT_TABLES, 'dim_currencies', 'fact_currency_rates']) expect(byName.get(`entity ${table}`)?.status, table).toBe('ok');
+  });
+});
