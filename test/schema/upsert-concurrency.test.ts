@@ -125,4 +125,30 @@ describe('etl.upsert under concurrent parts', () => {
       await gate.query('drop table cursor_claim');
     });
   }
+
+  it('an update waiting on a concurrent newer write of the row re-checks write_date and leaves the newer row', async () => {
+    const [gate, a, b] = clients as [pg.Client, pg.Client, pg.Client];
+    await gate.query('truncate dim_categories, missing_data cascade');
+    const upsert = (client: pg.Client, rows: unknown[]) =>
+      client.query('select * from etl.upsert($1::regclass, $2::jsonb)', ['dim_categories', JSON.stringify(rows)]).then((r) => r.rows[0]);
+    expect(await upsert(gate, [{ odoo_id: 7, name: 'stored', write_date: '2026-11-25T09:00:00Z' }])).toEqual({ inserted: 1, updated: 0, unchanged: 0 });
+    const bPid = (await b.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+    try {
+      await a.query('begin');
+      expect(await upsert(a, [{ odoo_id: 7, name: 'newest', write_date: '2026-11-25T12:00:00Z' }])).toEqual({ inserted: 0, updated: 1, unchanged: 0 });
+      await b.query('begin');
+      // Newer than the row b's snapshot sees, older than the one a is committing: b's UPDATE waits for a's row lock.
+      const older = upsert(b, [{ odoo_id: 7, name: 'older', write_date: '2026-11-25T11:00:00Z' }]);
+      await lockWaiting(gate, bPid);
+      await a.query('commit');
+      // Not written: counted unchanged (unchanged includes rows older than the stored one).
+      expect(await older).toEqual({ inserted: 0, updated: 0, unchanged: 1 });
+      await b.query('commit');
+    } catch (error) {
+      await Promise.all([a.query('rollback'), b.query('rollback')]);
+      throw error;
+    }
+    const { rows } = await gate.query("select name, to_char(write_date at time zone 'UTC', 'HH24:MI') as at from dim_categories");
+    expect(rows).toEqual([{ name: 'newest', at: '12:00' }]);
+  });
 });
