@@ -2,11 +2,14 @@
  * load: 100k new rows into fact_sales_lines through the engine's load call (src/sync/load.ts: COPY into a
  * staging table, then one merge; in batches, one transaction each, as the sync engine loads them) against one plain COPY of the same rows into an empty copy of the table
  * (`like ... including all`: same columns, primary key and indexes, no foreign keys). Then the same rows
- * again, all unchanged (nothing should be written), and with 10% changed.
+ * again, all unchanged (nothing should be written), and with 10% changed. Besides the wall clock, each figure
+ * gives PostgreSQL's CPU time (pgCpuMs: its backends, from /proc, when the server runs on this machine) and its ratio:
+ * on a shared machine the wall clock swings with the load of the other processes, the CPU time much less.
  *
  * The parents the rows reference (orders, products, branches, users) are loaded first, as a full sync
  * loads dimensions before facts: the figure is the load itself, not the inferred-member path.
  */
+import { readFileSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import pg from 'pg';
@@ -72,10 +75,42 @@ function csvValue(value: Row[string] | undefined): string {
   return String(value);
 }
 
-async function copyRows(url: string, table: string, rows: Row[]): Promise<void> {
+/** CPU time (ms) a PostgreSQL backend of this machine has used (/proc/<pid>/schedstat); null when not readable (a server elsewhere). */
+function backendCpuMs(pid: number): number | null {
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    return null;
+  }
+}
+
+/** The CPU time of every client backend of the pool's database, by pid. */
+async function poolCpu(pool: DatabasePool): Promise<Map<number, number | null>> {
+  const pids = await pool.anyFirst(sql.type(z.object({ pid: z.number() }))`
+    select pid from pg_stat_activity where datname = current_database() and backend_type = 'client backend'`);
+  return new Map(pids.map((pid) => [pid, backendCpuMs(pid)]));
+}
+
+/** PostgreSQL's CPU time for `fn`'s work on the pool's connections (the load's backends); null when not readable. */
+async function poolCpuOf<T>(pool: DatabasePool, fn: () => Promise<T>): Promise<{ ms: number; result: T; cpuMs: number | null }> {
+  const before = await poolCpu(pool);
+  const m = await timed(fn);
+  const after = await poolCpu(pool);
+  let cpu = 0;
+  for (const [pid, ms] of after) {
+    if (ms === null) return { ...m, cpuMs: null };
+    cpu += ms - (before.get(pid) ?? 0);
+  }
+  return { ...m, cpuMs: cpu };
+}
+
+/** COPYs the rows on a connection of its own; returns that backend's CPU time (ms), null when not readable. */
+async function copyRows(url: string, table: string, rows: Row[]): Promise<number | null> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
+    const pid = (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+    const start = backendCpuMs(pid);
     const stream = client.query(copyFrom(`copy ${table} (${COLUMNS.join(', ')}) from stdin with (format csv)`));
     const lines = function* (): Generator<string> {
       let chunk = '';
@@ -89,6 +124,8 @@ async function copyRows(url: string, table: string, rows: Row[]): Promise<void> 
       if (chunk) yield chunk;
     };
     await pipeline(Readable.from(lines()), stream);
+    const end = backendCpuMs(pid);
+    return start === null || end === null ? null : end - start;
   } finally {
     await client.end();
   }
@@ -136,17 +173,21 @@ export async function loadCase(pg: BenchPostgres, options: LoadOptions): Promise
     if (unset.length > 0) throw new Error(`load: makeRows gives no value for ${unset.join(', ')} (the spec has them): add them`);
     const copy = await timed(() => copyRows(db.url, 'bench_copy', rows));
     const copyFk = await timed(() => copyRows(db.url, 'bench_copy_fk', rows));
-    const fresh = await timed(() => upsertRows(pool, rows, options.batchSize));
+    const fresh = await poolCpuOf(pool, () => upsertRows(pool, rows, options.batchSize));
     await pool.query(sql.unsafe`vacuum analyze fact_sales_lines`);
-    const same = await timed(() => upsertRows(pool, rows, options.batchSize));
+    const same = await poolCpuOf(pool, () => upsertRows(pool, rows, options.batchSize));
     const later = new Date(Date.UTC(2026, 0, 1)).toISOString();
     const changed = rows.map((row, i) => (i % 10 === 0 ? { ...row, qty: (row.qty as number) + 1, write_date: later } : row));
-    const tenth = await timed(() => upsertRows(pool, changed, options.batchSize));
+    const tenth = await poolCpuOf(pool, () => upsertRows(pool, changed, options.batchSize));
 
     const stored = await pool.oneFirst(sql.type(z.object({ n: z.number() }))`select count(*)::int as n from fact_sales_lines`);
     if (stored !== options.rows) throw new Error(`load: ${stored} rows stored, expected ${options.rows}`);
     const copyRate = options.rows / (copy.ms / 1000);
-    const figure = (name: string, m: { ms: number; result: typeof fresh.result }, limit: number): Figure => ({
+    // PostgreSQL's CPU time (its backends, read from /proc when the server runs here): steadier than the wall
+    // clock on a shared machine, and where the load's cost is (the Node side writes its text as COPY's does).
+    const cpu = (m: { cpuMs: number | null }, base: number | null): Record<string, number> =>
+      m.cpuMs === null || base === null ? {} : { pgCpuMs: Math.round(m.cpuMs), copyPgCpuMs: Math.round(base), pgCpuRatio: round(m.cpuMs / base) };
+    const figure = (name: string, m: { ms: number; result: typeof fresh.result; cpuMs: number | null }, limit: number): Figure => ({
       case: 'load',
       name,
       ratio: round(m.ms / copy.ms),
@@ -155,6 +196,7 @@ export async function loadCase(pg: BenchPostgres, options: LoadOptions): Promise
       values: {
         ms: Math.round(m.ms), copyMs: Math.round(copy.ms), rowsPerSec: Math.round(options.rows / (m.ms / 1000)), copyRowsPerSec: Math.round(copyRate),
         inserted: m.result.inserted, updated: m.result.updated, unchanged: m.result.unchanged, batch: options.batchSize,
+        ...cpu(m, copy.result),
       },
     });
     return [
@@ -165,7 +207,7 @@ export async function loadCase(pg: BenchPostgres, options: LoadOptions): Promise
         ratio: round(fresh.ms / copyFk.ms),
         target: '≤ 1.1× COPY with FKs',
         met: fresh.ms / copyFk.ms <= 1.1,
-        values: { ms: Math.round(fresh.ms), copyFkMs: Math.round(copyFk.ms), foreignKeys: fks },
+        values: { ms: Math.round(fresh.ms), copyFkMs: Math.round(copyFk.ms), foreignKeys: fks, ...cpu(fresh, copyFk.result) },
       },
       figure(`${options.rows} rows, all unchanged`, same, 1.2),
       figure(`${options.rows} rows, 10% changed`, tenth, 1.3),

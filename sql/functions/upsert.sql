@@ -17,10 +17,12 @@
 --   miss_N   per parent table: keys the batch references that are not a real (non-inferred) parent row
 --            (for a self-reference, rows of the batch itself count as present)
 --   inf_N    the inferred members: key only, inferred = true, so the real foreign key holds
---            (inf_N, md and up write in key order: concurrent parts lock shared rows in one order, no deadlock)
+--            (inf_N, md, ins and upd write in key order: concurrent parts lock shared rows in one order, no deadlock)
 --   md       one missing_data row per referencing row and column; re-seeing bumps last_seen/times_seen
---   up       insert new rows; update rows whose values changed, that were inferred or soft-deleted, unless
---            the stored write_date is newer than the incoming one; leave the rest untouched
+--   ins, upd new rows are inserted (plain INSERT); rows whose values changed, that were inferred or
+--            soft-deleted are updated, unless the stored write_date is newer than the incoming one; the rest
+--            are left untouched
+--   up       what ins and upd wrote (true: inserted)
 --   res      missing_data rows that pointed at rows of this batch are resolved
 create or replace function etl.upsert_sql(p_table regclass) returns text
 language plpgsql stable as $fn$
@@ -70,6 +72,9 @@ begin
     raise exception 'etl.upsert: table % lacks synced_at, inferred or deleted_at', p_table;
   end if;
   v_cmp := array(select c from unnest(v_data) c where c <> all (v_key));
+  if 'etl__new' = any (v_data) then
+    raise exception 'etl.upsert: table % has a column named etl__new, the name the load uses for its own', p_table;
+  end if;
 
   -- A fresh COPY appends to the staging table, so ctid is the order the rows were staged in.
   v_ctes := v_ctes || format('stg as (delete from pg_temp.%I r returning r.ctid as staged_at, r.*)', etl.stage_name(p_table));
@@ -83,9 +88,10 @@ begin
   -- an unchanged row costs one primary-key probe, not the reference checks and the insert attempt. The probe
   -- is a lateral subquery with a limit, so it stays a probe: the plan is generic (the staging table has no
   -- statistics), and a hash join would read the whole table on every batch.
+  -- etl__new: no stored row under the key at the statement's snapshot (`up` inserts it, else updates it).
   v_ctes := v_ctes || format(
-    'src as (select i.* from inp i left join lateral (select * from %s t where %s limit 1) t on true where t.%I is null '
-    'or ((t.inferred or t.deleted_at is not null or row(%s) is distinct from row(%s))%s))',
+    'src as (select i.*, t.%3$I is null as etl__new from inp i left join lateral (select * from %1$s t where %2$s limit 1) t on true where t.%3$I is null '
+    'or ((t.inferred or t.deleted_at is not null or row(%4$s) is distinct from row(%5$s))%6$s))',
     p_table,
     (select string_agg(format('t.%I = i.%I', k, k), ' and ') from unnest(v_key) k),
     v_key[1],
@@ -183,21 +189,34 @@ begin
       array_to_string(v_md, ' union all '));
   end if;
 
+  -- New rows are inserted by a plain INSERT, existing ones updated by an UPDATE: no speculative insertion per
+  -- row (INSERT ... ON CONFLICT cost 15-20% more CPU than a plain INSERT of the same new rows; README,
+  -- Performance). Both in key order (the UPDATE's plan: a nested loop over the sorted rows, a primary-key
+  -- probe each), so concurrent loads lock shared rows in one order. A key inserted by a concurrent load after this
+  -- statement's snapshot makes the INSERT fail with unique_violation on the primary key: etl.merge_staged
+  -- then merges the batch again with a new snapshot (the key is then an update). The UPDATE re-checks its
+  -- condition on the row it locks (READ COMMITTED re-evaluates it on a concurrently updated row), so a row
+  -- whose stored write_date is newer than the incoming one is never overwritten.
   v_ctes := v_ctes || format(
-    'up as (insert into %s as t (%s, synced_at, inferred, deleted_at) select %s, now(), false, null from src s order by %s '
-    'on conflict (%s) do update set %s synced_at = excluded.synced_at, inferred = false, deleted_at = null '
-    'where (t.inferred or t.deleted_at is not null or row(%s) is distinct from row(%s))%s returning (t.xmax = 0) as ins)',
+    'ins as (insert into %1$s (%2$s, synced_at, inferred, deleted_at) select %3$s, now(), false, null from src s where s.etl__new order by %4$s returning true as ins)',
     p_table,
     (select string_agg(format('%I', c), ', ') from unnest(v_data) c),
     (select string_agg(format('s.%I', c), ', ') from unnest(v_data) c),
+    (select string_agg(format('s.%I', k), ', ') from unnest(v_key) k));
+  v_ctes := v_ctes || format(
+    'upd as (update %1$s as t set %2$s synced_at = now(), inferred = false, deleted_at = null '
+    'from (select * from src s where not s.etl__new order by %3$s) s where %4$s '
+    'and (t.inferred or t.deleted_at is not null or row(%5$s) is distinct from row(%6$s))%7$s returning false as ins)',
+    p_table,
+    coalesce((select string_agg(format('%I = s.%I', c, c), ', ') from unnest(v_cmp) c) || ',', ''),
     (select string_agg(format('s.%I', k), ', ') from unnest(v_key) k),
-    (select string_agg(format('%I', k), ', ') from unnest(v_key) k),
-    coalesce((select string_agg(format('%I = excluded.%I', c, c), ', ') from unnest(v_cmp) c) || ',', ''),
+    (select string_agg(format('t.%I = s.%I', k, k), ' and ') from unnest(v_key) k),
     (select string_agg(format('t.%I', c), ', ') from unnest(v_cmp) c),
-    (select string_agg(format('excluded.%I', c), ', ') from unnest(v_cmp) c),
+    (select string_agg(format('s.%I', c), ', ') from unnest(v_cmp) c),
     case when v_has_write_date
-      then ' and (t.write_date is null or excluded.write_date is null or excluded.write_date >= t.write_date)'
+      then ' and (t.write_date is null or s.write_date is null or s.write_date >= t.write_date)'
       else '' end);
+  v_ctes := v_ctes || 'up as (select ins from ins union all select ins from upd)'::text;
 
   -- The exists() guard is evaluated once: most batches resolve nothing and skip the per-row probe.
   v_ctes := v_ctes || format(
@@ -276,19 +295,38 @@ $fn$;
 -- Merges what is staged for p_table (etl.stage, then COPY or an insert) into it: the compiled function,
 -- else the generated statement. Returns how many rows (after merging duplicate keys) were inserted,
 -- updated, or left unchanged (unchanged includes rows older than the stored one).
+-- A concurrent load (another part, a webhook) may insert a key of the batch after the merge's snapshot: the
+-- merge's plain INSERT then fails with unique_violation on the primary key. The block below rolls that
+-- attempt back (its subtransaction: the staged rows are staged again) and merges once more with a new
+-- snapshot, where the key is an update; the caller's transaction, its cursor claim included, goes on.
 create or replace function etl.merge_staged(p_table regclass)
 returns table (inserted integer, updated integer, unchanged integer)
 language plpgsql as $fn$
 declare
   v_compiled regprocedure;
+  v_statement text;
+  v_pkey text;
+  v_constraint text;
+  v_attempt int := 0;
 begin
   select to_regprocedure(format('etl.%I()', 'upsert__' || c.relname)) into v_compiled
   from pg_class c where c.oid = p_table and c.relnamespace = 'public'::regnamespace;
-  if v_compiled is not null then
-    return query execute format('select * from %s()', v_compiled::regproc);
-  else
-    return query execute etl.upsert_sql(p_table);
-  end if;
+  v_statement := case when v_compiled is not null then format('select * from %s()', v_compiled::regproc)
+                      else etl.upsert_sql(p_table) end;
+  loop
+    v_attempt := v_attempt + 1;
+    begin
+      execute v_statement into inserted, updated, unchanged;
+      return next;
+      return;
+    exception when unique_violation then
+      get stacked diagnostics v_constraint = constraint_name;
+      select con.conname into v_pkey from pg_constraint con where con.conrelid = p_table and con.contype = 'p';
+      if v_constraint is distinct from v_pkey or v_attempt >= 5 then
+        raise;
+      end if;
+    end;
+  end loop;
 end
 $fn$;
 

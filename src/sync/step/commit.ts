@@ -1,5 +1,5 @@
 /**
- * The commit of one batch: in ONE transaction, the rows are loaded (etl.upsert_json), the part's cursor and
+ * The commit of one batch: in ONE transaction, the rows are loaded (src/sync/load.ts: COPY, then etl.merge_staged), the part's cursor and
  * the step's counters move, and either the continuation job is enqueued (etl.continue_step) or, when the
  * part's last batch finishes the entity, the step is settled (etl.finish_step, which queues the entities
  * it unblocks). A crash anywhere loses nothing and duplicates nothing: the job is retried, reads from the
