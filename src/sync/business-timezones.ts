@@ -1,6 +1,6 @@
 /**
  * The companies' timezones a business date column needs (src/entities/business-date.ts): each company's
- * partner's `tz`, read with two calls (res.company → partner_id, res.partner → tz), only when an entity with
+ * partner's `tz`, read with one call (res.partner by `ref_company_ids`), only when an entity with
  * such a column is planned: once per run (a run's plan sees the zones as they are when it starts), and
  * kept for a few minutes for the reads outside a run (heal, webhooks). A zone Intl does not know (Odoo's
  * list is pytz's) counts as none: the company falls back to BUSINESS_TIMEZONE, else UTC.
@@ -14,24 +14,22 @@ import type { OdooSession, SyncContext } from './context.ts';
 const TTL_MS = 10 * 60 * 1000;
 const cache = new WeakMap<object, { at: number; runId?: number; value: Promise<BusinessTimezones> }>();
 
-function m2oId(value: unknown): number | null {
-  if (Array.isArray(value)) return Number(value[0]);
-  return typeof value === 'number' ? value : null;
-}
-
-/** Each company's partner's tz (those Intl knows), and the fallback for the rest. */
+/**
+ * Each company's partner's tz (those Intl knows), and the fallback for the rest. ONE call: the partners
+ * through their `ref_company_ids` (res.partner's one2many inverse of res.company.partner_id, "Companies that
+ * refers to partner", 16.0 to 19.0), archived ones included, with the companies each stands for.
+ */
 export async function companyTimezones(odoo: OdooClient, companyIds: number[], fallback: string | undefined, context: Record<string, unknown> = {}): Promise<BusinessTimezones> {
   const rest = fallback ?? 'UTC';
   if (companyIds.length === 0) return { byCompany: {}, fallback: rest };
-  const companies = await odoo.read('res.company', companyIds, ['partner_id'], context);
-  const partnerOf = new Map(companies.map((c) => [c.id, m2oId(c.partner_id)]));
-  const partnerIds = [...new Set([...partnerOf.values()].filter((p): p is number => p !== null))];
-  const partners = partnerIds.length > 0 ? await odoo.read('res.partner', partnerIds, ['tz'], context) : [];
-  const tzOf = new Map(partners.map((p) => [p.id, typeof p.tz === 'string' && isKnownTimezone(p.tz) ? p.tz : null]));
+  const partners = await odoo.searchRead('res.partner', {
+    domain: [['ref_company_ids', 'in', companyIds]], fields: ['tz', 'ref_company_ids'], context: { ...context, active_test: false },
+  });
   const byCompany: Record<string, string> = {};
-  for (const [company, partner] of partnerOf) {
-    const tz = partner !== null ? tzOf.get(partner) : null;
-    if (tz) byCompany[String(company)] = tz;
+  for (const partner of partners) {
+    const tz = typeof partner.tz === 'string' && isKnownTimezone(partner.tz) ? partner.tz : null;
+    const companies = Array.isArray(partner.ref_company_ids) ? partner.ref_company_ids.map(Number) : [];
+    for (const company of companies) if (tz && companyIds.includes(company)) byCompany[String(company)] = tz;
   }
   return { byCompany, fallback: rest };
 }

@@ -39,7 +39,19 @@ async function askSizes(ctx: SyncContext, models: string[]): Promise<Map<string,
   }
 }
 
+/**
+ * A range must be worth this many batches: splitting costs two calls (the lowest and highest id) and, where
+ * ids have gaps, a short last batch per range; against at least 2 × 10 batches that is at most a tenth more
+ * calls, which parallel readers repay only on a large table (on an Odoo serving one call at a time, never).
+ */
+export const RANGE_MIN_BATCHES = 10;
+
+/** How many id ranges a full pass of `count` records is split into (below 2: none). */
+export function rangePieces(ctx: SyncContext, count: number): number {
+  return Math.min(ctx.settings.FULL_SYNC_CONCURRENCY, Math.floor(count / (RANGE_MIN_BATCHES * ctx.settings.BATCH_SIZE)));
+}
+
 /** Whether a full pass of `count` records would be split into id ranges (plan.ts idRanges): else planning asks nothing. */
 export function worthRanges(ctx: SyncContext, count: number): boolean {
-  return Math.min(ctx.settings.FULL_SYNC_CONCURRENCY, Math.floor(count / (2 * ctx.settings.BATCH_SIZE))) >= 2;
+  return rangePieces(ctx, count) >= 2;
 }
