@@ -1,9 +1,9 @@
 /**
  * How large each model's table is, in ONE call per run for all models (ir.model's computed `count`: Odoo's
  * `SELECT COUNT(*)` of the model's table, archived records and every company included), so that planning
- * asks its per-source questions (search_count, the newest write_date, id ranges) only of sources large
- * enough to be split into parallel id ranges. A smaller source is read as a plain read would: from the first
- * id, batch after batch, its first answer being the whole table when it is smaller than a batch.
+ * asks no per-source question (search_count, the newest write_date, the lowest and highest id): a source is
+ * read as a plain read would, from the first id, batch after batch, its first answer being the whole table
+ * when it is smaller than a batch; one large enough for id ranges has them cut from its size (plan.ts).
  *
  * The count is an upper bound of what a source reads (its domain and the user's record rules only remove),
  * so a source it calls small is small. Asked only by runs that plan a full pass; a user that may not read
