@@ -37,6 +37,13 @@ export async function realCostCase(pg: BenchPostgres, o: SyncCaseSettings & { sc
       const callRatio = round(sum(sync.calls) / sum(read.calls));
       const extra = Object.entries(sync.calls).map(([k, v]) => [k, v - (read.calls[k] ?? 0)] as const).filter(([, v]) => v !== 0).map(([k, v]) => `${k}:${v > 0 ? '+' : ''}${v}`).join(' ');
       console.log(`  sync ${Math.round(sync.answer.ms)} ms, ${sum(sync.calls)} calls; read ${Math.round(read.answer.ms)} ms, ${sum(read.calls)} calls; sync − read by call: ${extra}`);
+      // BENCH_TIMELINE=1: every step's start and end (seconds from the run's start), its rows and calls, against the plain read's calls.
+      if (process.env.BENCH_TIMELINE) {
+        const readCalls = new Map(read.answer.steps.map((s) => [s.entity, s.calls]));
+        for (const s of [...sync.answer.steps].sort((a, b) => (a.startS ?? 0) - (b.startS ?? 0))) {
+          console.log(`    ${s.entity.padEnd(24)} ${s.startS?.toFixed(2).padStart(6)}–${s.endS?.toFixed(2).padStart(6)} s  ${s.read} rows, ${s.calls} calls (read ${readCalls.get(s.entity) ?? 0}), ${s.batches} batches`);
+        }
+      }
       const base = { records: sync.answer.records, callMs: o.callMs, recordUs: o.recordUs, odooWorkers: 1, batch: o.batchSize };
       const figures: Figure[] = [
         {

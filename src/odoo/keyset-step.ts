@@ -124,5 +124,7 @@ export async function nextById(
     context: options.context,
   });
   const last = records.length > 0 ? records[records.length - 1]!.id : afterId;
-  return { records, cursor: last, done: records.length < options.batchSize };
+  // A range whose last id was just read is done: no call that could only answer nothing.
+  const rangeEnd = options.beforeId !== undefined && last >= options.beforeId;
+  return { records, cursor: last, done: records.length < options.batchSize || rangeEnd };
 }

@@ -32,6 +32,7 @@ const INVERSES: Record<string, string> = {
   'purchase.order.order_line': 'order_id',
   'product.template.product_variant_ids': 'product_tmpl_id',
   'res.company.child_ids': 'parent_id',
+  'res.partner.ref_company_ids': 'partner_id', // base: One2many('res.company', 'partner_id')
   'res.partner.child_ids': 'parent_id',
   'product.category.child_id': 'parent_id',
   'pos.category.child_id': 'parent_id',

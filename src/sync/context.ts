@@ -48,6 +48,8 @@ export interface SyncContext {
   fieldsFor(model: string, runId?: number): Promise<FieldsAnswer>;
   /** Drops what is kept of a model's fields (a read found them other than kept): the next run asks Odoo. */
   forgetFields(model: string): Promise<void>;
+  /** The model's fields as Odoo answered fields_get during run `runId` in this process (undefined: not asked then). */
+  fieldsAskedIn(model: string, runId: number): Promise<FieldsGetResult | null> | undefined;
 }
 const SESSION_TTL_MS = 10 * 60 * 1000;
 
@@ -80,6 +82,9 @@ export function createSyncContext(options: {
     },
     forgetFields(model) {
       return fields.forget(model);
+    },
+    fieldsAskedIn(model, runId) {
+      return fields.askedIn(model, runId);
     },
   };
   const fields = new FieldsCache({

@@ -70,7 +70,8 @@ const storedSchema = z.object({ model: z.string(), fields: z.record(z.unknown())
 export class FieldsCache {
   /** The check of the current run and, outside runs, of the last FIELDS_TTL_MS (resolves undefined: not possible). */
   private readonly checks = new Map<string, { at: number; value: Promise<Check | undefined> }>();
-  private readonly kept = new Map<string, { fingerprint: string; value: Promise<FieldsGetResult | null> }>();
+  /** `run`: the run whose get asked Odoo for it (its answer is as fresh as that run). */
+  private readonly kept = new Map<string, { fingerprint: string; value: Promise<FieldsGetResult | null>; run?: number }>();
   /** Without a check: fields_get per model, kept for FIELDS_TTL_MS. */
   private readonly timed = new Map<string, { at: number; value: Promise<FieldsGetResult | null> }>();
   private unavailableLogged = false;
@@ -105,8 +106,14 @@ export class FieldsCache {
       return fields;
     });
     value.catch(() => this.kept.delete(model));
-    this.kept.set(model, { fingerprint, value });
+    this.kept.set(model, { fingerprint, value, run: runId });
     return { fields: await value, asked: true };
+  }
+
+  /** What fields_get answered for the model during run `runId` in this process, if a get of that run asked it. */
+  askedIn(model: string, runId: number): Promise<FieldsGetResult | null> | undefined {
+    const kept = this.kept.get(model);
+    return kept?.run === runId ? kept.value : undefined;
   }
 
   /** Forgets what is kept of a model (a read found its fields other than kept): the next get asks Odoo. */

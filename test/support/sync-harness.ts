@@ -111,7 +111,7 @@ export async function expectedRows(sim: Simulator, odoo: OdooClient, entity: Ent
     // business dates in each company's partner's tz, else UTC (the harness syncs without BUSINESS_TIMEZONE);
     // columns computed from company fields with each company's values
     const companyFields = companyFieldsOf(source, series);
-    const read = hasBusinessDate(source) || companyFields.length > 0 ? await readCompanies(odoo, companies, undefined, companyFields) : { timezones: { byCompany: {}, fallback: 'UTC' }, values: {} };
+    const read = hasBusinessDate(source) || companyFields.length > 0 ? await readCompanies(odoo, companies, undefined, companyFields, hasBusinessDate(source)) : { timezones: { byCompany: {}, fallback: 'UTC' }, values: {} };
     const base = planSource(entity, source, series, fieldsGet);
     const planned = withCompanyValues(hasBusinessDate(source) ? withTimezones(base, read.timezones) : base, companyFields, read.values);
     if (planned.status !== 'ok') continue;

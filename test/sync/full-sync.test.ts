@@ -78,7 +78,9 @@ describe('sync bookkeeping', () => {
   });
 
   it('splits a large full pass into id ranges read in parallel, and ends with the same table and one watermark per source', async () => {
-    harness = await startHarness({ sim: { version: '17.0', scale: 2, seed: 8 }, settings: { BATCH_SIZE: 100, FULL_SYNC_CONCURRENCY: 3 } });
+    // A range must be worth 10 batches (RANGE_MIN_BATCHES): at BATCH_SIZE 25, 3 ranges from 750 records on
+    // (scale 2, seed 8: 1200 POS lines, 800 sales order lines).
+    harness = await startHarness({ sim: { version: '17.0', scale: 2, seed: 8 }, settings: { BATCH_SIZE: 25, FULL_SYNC_CONCURRENCY: 3 } });
     const report = await harness.sync({ entities: ['fact_sales_lines'], full: true });
     expect(report.run.status).toBe('succeeded');
     const plan = await harness.db.pool.oneFirst(sql.type(z.object({ plan: z.object({ parts: z.array(z.object({ key: z.string() })) }) }))`

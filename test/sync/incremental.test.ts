@@ -107,6 +107,8 @@ describe('incremental sync', () => {
       for (const source of entity.sources) readers.set(source.model, (readers.get(source.model) ?? 0) + 1);
     }
     readers.delete('product.brand'); // not installed: skipped
+    // all_sales' business date: the companies' timezones, one res.partner search_read a run (by ref_company_ids).
+    readers.set('res.partner', readers.get('res.partner')! + 1);
     // Snapshot entities re-read their model in full every run (dim_product_costs reads product.product too):
     // one search_read per batch. fact_stock's check finds nothing changed: no search_read, its one grouped call only.
     for (const step of report.steps.filter((s) => s.mode === 'snapshot')) {

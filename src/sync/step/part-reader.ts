@@ -43,6 +43,8 @@ export interface PartBatch<P> {
   /** The part is read to its end. */
   done: boolean;
   calls: number;
+  /** The ids of the records read (modes that read records by id). */
+  ids?: number[];
   /** How long Odoo took to answer the batch's read. */
   ms?: number;
 }

@@ -17,7 +17,7 @@ import type { SyncContext } from '../context.ts';
 import { hasStockCheck } from '../stock-check.ts';
 import { MODES, sourceMode } from './source-mode.ts';
 import { observeSettled, settleStep, startStep, StepClosed } from './life.ts';
-import { modelSize, worthRanges } from './source-sizes.ts';
+import { modelSize, rangePieces, worthRanges } from './source-sizes.ts';
 import { watermarkForReadAt } from './watermark.ts';
 
 /** What the first step resolves against the server and every later step of the run reuses. */
@@ -134,15 +134,15 @@ async function planSourceParts(
   // incremental read starts where Odoo stood when it began.
   const pass = mode === 'full' || entity.sync === 'incremental';
   const planSent = ServerClock.hostNow();
-  // With the table's size (source-sizes.ts, one call for the run) no count and no newest write_date are asked
-  // (the rows loaded give it): a source too small for id ranges is read as a plain read would, a larger one
-  // asks only its lowest and highest id.
+  // With the table's size (source-sizes.ts, one call for the run) planning asks nothing: no count, no newest
+  // write_date (the rows loaded give it), and a source large enough for id ranges has them cut from its size.
+  // A source too small for them is read as a plain read would.
   const size = await modelSize(ctx, runId, source.model);
   if (size !== undefined) {
     const next = pass ? watermarkForReadAt(ctx.odoo.clock, planSent, ctx.settings.LOOKBACK) : undefined;
-    const ranges = mode === 'full' && worthRanges(ctx, size) ? await idRanges(ctx, source.model, domain, size, context) : [];
+    const ranges = mode === 'full' ? sizeRanges(ctx, size) : [];
     const parts: Part[] = ranges.length === 0 ? [{ key, source: key }] : ranges.map((range, i) => ({ key: `${key}#${i + 1}`, source: key, range }));
-    return { planned: { source: key, mode, plan, fullHigh: null, nextWatermark: next }, parts, count: size, calls: ranges.length > 0 ? 2 : 0, reason };
+    return { planned: { source: key, mode, plan, fullHigh: null, nextWatermark: next }, parts, count: size, calls: 0, reason };
   }
   const [count, newest] = await Promise.all([
     // Totals for progress come from Odoo, not guesses.
@@ -168,11 +168,30 @@ async function newestWriteDateOf(ctx: SyncContext, model: string, domain: Domain
 }
 
 /**
+ * Id ranges cut from the table's size alone (ir.model's count, source-sizes.ts), no call: Odoo's ids come
+ * from one PostgreSQL sequence per table, so a table of `size` records mostly spans ids 1 to a little more
+ * than `size`. Each range but the last spans a whole number of batches of ids (where ids are dense its last
+ * batch ends on its last id, which ends the range without a short extra call, keyset-step.ts nextById); the
+ * last is open-ended and takes whatever lies above: ids freed by deletions only make it the longest part,
+ * they never lose a record.
+ */
+function sizeRanges(ctx: SyncContext, size: number): Array<[number, number]> {
+  if (!worthRanges(ctx, size)) return [];
+  const pieces = rangePieces(ctx, size);
+  const width = Math.ceil(size / pieces / ctx.settings.BATCH_SIZE) * ctx.settings.BATCH_SIZE;
+  const ranges: Array<[number, number]> = [];
+  for (let i = 0; i < pieces; i++) ranges.push([i * width, i === pieces - 1 ? 2 ** 31 - 1 : (i + 1) * width]);
+  return ranges;
+}
+
+/**
  * Id ranges `(after, upTo]` that split a large full pass for FULL_SYNC_CONCURRENCY parallel readers
- * (none when the source is small: a range must be worth a few batches).
+ * (none when the source is small: a range must be worth RANGE_MIN_BATCHES batches, source-sizes.ts).
+ * Each range but the last spans a whole number of batches of ids: where ids are dense its last batch ends
+ * on its last id, which ends the range (nextById) without a short or empty extra call.
  */
 async function idRanges(ctx: SyncContext, model: string, domain: Domain, count: number, context: Record<string, unknown>): Promise<Array<[number, number]>> {
-  const pieces = Math.min(ctx.settings.FULL_SYNC_CONCURRENCY, Math.floor(count / (2 * ctx.settings.BATCH_SIZE)));
+  const pieces = rangePieces(ctx, count);
   if (pieces < 2) return [];
   const [[lowest], [highest]] = await Promise.all([
     ctx.odoo.search(model, domain, { order: 'id asc', limit: 1, context }),
@@ -180,13 +199,16 @@ async function idRanges(ctx: SyncContext, model: string, domain: Domain, count: 
   ]);
   if (lowest === undefined || highest === undefined) return [];
   const ranges: Array<[number, number]> = [];
-  const span = highest - lowest + 1;
+  const batch = ctx.settings.BATCH_SIZE;
+  const width = Math.ceil((highest - lowest + 1) / pieces / batch) * batch;
   let after = lowest - 1;
   for (let i = 1; i <= pieces; i++) {
     // The last range is open-ended: records created during the pass land there.
-    const upTo = i === pieces ? 2 ** 31 - 1 : lowest - 1 + Math.round((span * i) / pieces);
-    if (upTo > after) ranges.push([after, upTo]);
+    const upTo = i === pieces ? 2 ** 31 - 1 : lowest - 1 + width * i;
+    if (upTo > after && after < highest) ranges.push([after, upTo]);
     after = upTo;
   }
+  // Rounded up to whole batches, the first ranges may already reach the highest id: the last one found is open-ended.
+  if (ranges.length > 0) ranges[ranges.length - 1]![1] = 2 ** 31 - 1;
   return ranges;
 }

@@ -33,5 +33,5 @@ export async function readRecordBatch<P>(
   const rows = byCompany
     ? byCompany.flatMap(({ company, records }) => records.map((record) => toRow(entity, source, plan, decode(record), company)))
     : r.records.map((record) => toRow(entity, source, plan, decode(record)));
-  return { rows, read: r.records.length, position: r.cursor, done: r.done, calls: ('empty' in read ? 0 : 1) + calls, ms };
+  return { rows, read: r.records.length, ids: r.records.map((record) => record.id), position: r.cursor, done: r.done, calls: ('empty' in read ? 0 : 1) + calls, ms };
 }

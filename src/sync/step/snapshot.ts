@@ -31,15 +31,26 @@ export async function openSnapshotRead(job: PartJob): Promise<PartReader<number 
   const { ctx, session, entity, source, part, startRow, fresh } = job;
   const model = job.plan.model;
   const base = (source.domain ?? []) as Domain;
-  const whole = (): Promise<PartFinish> => snapshotKeys(ctx, session, entity, source, model, base);
+  // A job that reads the whole snapshot itself, from the first id to the end of the source's whole domain,
+  // has seen Odoo's id set: its keys are the ids its batches answered, with no second call (a record that
+  // vanishes after its batch was read stays until the next snapshot, as one changed after it keeps its old
+  // values). A job that continues a part another job began has not: it asks for the id set.
+  const first = fresh ? (part.range?.[0] ?? 0) : undefined;
+  const seen: number[] | undefined = first === 0 && part.range === undefined ? [] : undefined;
+  const whole = async (): Promise<PartFinish> => seen
+    ? { keys: keysOf(entity, source, seen, session.companyIds), calls: 0 }
+    : snapshotKeys(ctx, session, entity, source, model, base);
   const stock = !hasStockCheck(entity) ? undefined
     : fresh ? await planStockRead(ctx, session, job.runId, entity, model, base, startRow.resume_at)
     : (startRow.cursor as StockSnapshotCursor).stock;
-  const first = fresh ? (part.range?.[0] ?? 0) : undefined;
   // A snapshot decides what it reads (fact_stock: only what changed) and what its last batch keeps.
-  const read = (domain: Domain) => (position: number | null) => readRecordBatch(job, decode, (batchSize) => nextById(ctx.odoo, model, Number(position ?? 0), {
-    domain, fields: job.plan.fields, context: session.context, batchSize, beforeId: part.range?.[1],
-  }));
+  const read = (domain: Domain) => async (position: number | null) => {
+    const batch = await readRecordBatch(job, decode, (batchSize) => nextById(ctx.odoo, model, Number(position ?? 0), {
+      domain, fields: job.plan.fields, context: session.context, batchSize, beforeId: part.range?.[1],
+    }));
+    if (domain === base) seen?.push(...batch.ids!);
+    return batch;
+  };
   if (!stock) {
     return {
       start: first ?? (startRow.cursor as PlainSnapshotCursor), openCalls: 0, next: read(base), cursor: (at) => at ?? null, finish: whole,
@@ -72,8 +83,11 @@ export async function snapshotKeys(
   domain: Domain,
 ): Promise<{ keys: Array<Record<string, unknown>>; calls: number }> {
   const ids = await ctx.odoo.search(model, domain, { context: session.context });
-  const keys = source.perCompany ? perCompanyKeys(entity, source, ids, session.companyIds) : ids.map((id) => ({ odoo_id: id }));
-  return { keys, calls: 1 };
+  return { keys: keysOf(entity, source, ids, session.companyIds), calls: 1 };
+}
+
+function keysOf(entity: Entity, source: SourceSpec, ids: number[], companies: number[]): Array<Record<string, unknown>> {
+  return source.perCompany ? perCompanyKeys(entity, source, ids, companies) : ids.map((id) => ({ odoo_id: id }));
 }
 
 /** A per-company snapshot's keys: every id for every company of the user. */
