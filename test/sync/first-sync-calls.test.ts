@@ -41,8 +41,10 @@ describe('calls of a first full sync', () => {
     expected['product.product:search_read'] = 2;
     expected['stock.warehouse:search_read'] = 2;
     expected['account.account:search_read'] = 2;
-    // all_sales' business date: the companies' partners' timezones, one search_read a run.
+    // The business dates (all_sales, dim_purchases): the companies' partners' timezones, one search_read a run.
     expected['res.partner:search_read'] = 2;
+    // dim_taxes.price_include on 18+: the companies' default (res.company.account_price_include), one read a run.
+    expected['res.company:read'] = 1;
     // Per run: the fields check (ir.model.fields) and the tables' sizes (ir.model).
     expected['ir.model.fields:search_read'] = 1;
     expected['ir.model:search_read'] = 1;
