@@ -140,8 +140,8 @@ const QUIET = ['synced_at', 'inferred', 'deleted_at'];
 
 /**
  * Text: one line per version, `from → to  change (source)` then, for a key's versions, what changed from the
- * previous version (`list_price: 10 → 12`; the first version shows every column); for a table at a time,
- * each row's key and columns.
+ * previous version (`list_price: 10 → 12`; the first version shows its columns that are not null); for a
+ * table at a time, each row's key and its columns that are not null.
  */
 export function renderHistory(report: HistoryReport): string[] {
   const lines: string[] = [];
@@ -156,7 +156,7 @@ export function renderHistory(report: HistoryReport): string[] {
     const changed =
       report.key && previous
         ? columns.filter(([c, val]) => JSON.stringify(val) !== JSON.stringify(previous![c])).map(([c, val]) => `${c}: ${show(previous![c])} → ${show(val)}`)
-        : columns.map(([c, val]) => `${c}=${show(val)}`);
+        : columns.filter(([, val]) => val !== null).map(([c, val]) => `${c}=${show(val)}`);
     lines.push(changed.length > 0 ? `${head}  ${changed.join(', ')}` : head);
     previous = v.row;
   }
