@@ -80,7 +80,7 @@ export async function readHistory(pool: DatabasePool, table: string, query: Hist
         : `${table} is not a table of this warehouse`,
     );
   }
-  const keyColumns = await pool.anyFirst(sql.type(z.object({ k: z.string() }))`select unnest(etl.history_key(format('public.%I', ${table})::regclass)) as k`);
+  const keyColumns = await pool.anyFirst(sql.type(z.object({ k: z.string() }))`select unnest(etl.history_key(format('public.%I', ${table}::text)::regclass)) as k`);
   const key = query.key !== undefined ? parseHistoryKey(table, [...keyColumns], query.key) : null;
   const hist = sql.identifier(['public', `${table}_history`]);
   const limit = query.limit ?? 100;
@@ -104,7 +104,10 @@ export async function readHistory(pool: DatabasePool, table: string, query: Hist
 
   let rows;
   try {
-    rows = await pool.any(sql.type(z.object({ row: z.record(z.unknown()), valid_from: z.string(), valid_to: z.string().nullable(), recorded_at: z.string() }))`
+    // Timestamps of the rows in UTC (to_jsonb writes them in the session's zone).
+    rows = await pool.transaction(async (tx) => {
+      await tx.query(sql.unsafe`set local time zone 'UTC'`);
+      return tx.any(sql.type(z.object({ row: z.record(z.unknown()), valid_from: z.string(), valid_to: z.string().nullable(), recorded_at: z.string() }))`
       select to_jsonb(h) as row,
              to_char(h.dbt_valid_from at time zone 'UTC', ${ISO_UTC}) as valid_from,
              to_char(h.dbt_valid_to at time zone 'UTC', ${ISO_UTC}) as valid_to,
@@ -113,6 +116,7 @@ export async function readHistory(pool: DatabasePool, table: string, query: Hist
       where ${sql.join(conditions, sql.fragment` and `)}
       order by ${order}
       limit ${limit}`);
+    });
   } catch (error) {
     if (key && /invalid input syntax|out of range/.test((error as Error).message)) {
       throw new HistoryReadError(`--key "${query.key}" does not fit ${table}'s key (${keyColumns.join(', ')}): ${(error as Error).message}`);
