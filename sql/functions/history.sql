@@ -33,9 +33,7 @@ language sql stable as $$
 $$;
 
 -- The body of etl."history__T"(): for each operation, `ch` (the changed rows with their change, start candidate
--- and label), then two statements: close the open versions, insert the new ones. Two statements, not one with a
--- writable CTE: the unique index on the open version is checked row by row, so the old version must be closed
--- before the new one exists.
+-- and label), then one statement that closes the open versions and inserts the new ones.
 create or replace function etl.history_trigger_sql(p_table regclass) returns text
 language plpgsql stable as $fn$
 declare
@@ -82,20 +80,26 @@ begin
     'delete', 'observed');
 
   v_match := (select string_agg(format('h.%I = c.%I', k, k), ' and ') from unnest(v_key) k);
-  -- Close the open version at the new version's start; then insert the new version, its start clamped after
-  -- the key's latest version (which the first statement just closed, at that same time).
+  -- One statement: `closed` ends the open versions at the new versions' start and returns it; the insert takes
+  -- that start. An inserted version of key k is made from k's closed row, so whatever the plan, k's old
+  -- version is closed (and off the unique index of open versions) before the new one goes in. A key without an
+  -- open version starts after its latest version, if any (history turned off and on again).
   v_tail := format(
-    'with %%1$s update %1$s h set dbt_valid_to = greatest(c.h__cand, h.dbt_valid_from + interval %2$L) from ch c where %3$s and h.dbt_valid_to is null; '
-    'with %%1$s insert into %1$s (%4$s, dbt_scd_id, dbt_updated_at, dbt_valid_from, dbt_valid_to, dbt_is_deleted, change, valid_from_source, recorded_at) '
+    'with %%1$s, closed as (update %1$s h set dbt_valid_to = greatest(c.h__cand, h.dbt_valid_from + interval %2$L) '
+    'from ch c where %3$s and h.dbt_valid_to is null returning %10$s, h.dbt_valid_to as vf) '
+    'insert into %1$s (%4$s, dbt_scd_id, dbt_updated_at, dbt_valid_from, dbt_valid_to, dbt_is_deleted, change, valid_from_source, recorded_at) '
     'select %5$s, md5(concat_ws(%6$L, %7$s, to_char(v.vf at time zone %8$L, %9$L))), v.vf, v.vf, null, c.h__deleted, c.h__change, c.h__src, now() '
-    'from ch c left join lateral (select h.dbt_valid_from, h.dbt_valid_to from %1$s h where %3$s order by h.dbt_valid_from desc limit 1) p on true '
-    'cross join lateral (select greatest(c.h__cand, p.dbt_valid_from + interval %2$L, p.dbt_valid_to) as vf) v;',
+    'from ch c left join closed x on %11$s '
+    'left join lateral (select h.dbt_valid_from, h.dbt_valid_to from %1$s h where x.vf is null and %3$s order by h.dbt_valid_from desc limit 1) p on true '
+    'cross join lateral (select coalesce(x.vf, greatest(c.h__cand, p.dbt_valid_from + interval %2$L, p.dbt_valid_to)) as vf) v;',
     v_hist, '1 microsecond', v_match,
     (select string_agg(format('%I', c), ', ') from unnest(v_cols) c),
     (select string_agg(format('c.%I', c), ', ') from unnest(v_cols) c),
     '|',
     (select string_agg(format('coalesce(c.%I::text, %L)', k, ''), ', ') from unnest(v_key) k),
-    'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US');
+    'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US',
+    (select string_agg(format('h.%I', k), ', ') from unnest(v_key) k),
+    (select string_agg(format('x.%I = c.%I', k, k), ' and ') from unnest(v_key) k));
 
   return E'begin\n'
     || E'  if tg_op = ''INSERT'' then\n'
