@@ -9,7 +9,8 @@ export default class Migrate extends BaseCommand<typeof Migrate> {
   static override summary = 'Create or upgrade the whole schema: job queue, tables, upsert functions';
   static override description =
     "Installs graphile-worker's schema (the job queue and its cron), then applies the committed graphile-migrate migrations " +
-    'in migrations/committed/. Safe to run again: what is applied is not applied twice. Without DATABASE_URL it works on ' +
+    'in migrations/committed/, the SQL functions, and the history of the tables HISTORY names (their <table>_history tables ' +
+    'and triggers; a change of HISTORY is applied and said). Safe to run again: what is applied is not applied twice. Without DATABASE_URL it works on ' +
     'the embedded PostgreSQL kept in ODOO_ETL_HOME (default ./.odoo-etl).';
   static override examples = [
     '<%= config.bin %> migrate',

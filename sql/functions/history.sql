@@ -240,6 +240,9 @@ declare
   v_t text;
   v_n integer;
 begin
+  -- One applier at a time (a migrate and a run start, two workers): the second sees what the first committed
+  -- (each statement below takes a fresh snapshot) instead of seeding a table twice.
+  perform pg_advisory_xact_lock(hashtext('odoo-etl:apply_history'));
   for v_t in select distinct x from unnest(coalesce(p_tables, '{}')) x order by 1 loop
     if to_regclass(format('public.%I', v_t)) is null then
       raise exception 'HISTORY names %, which is not a table of this warehouse', v_t;
