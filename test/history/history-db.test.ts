@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { ConfigError, loadConfig } from '../../src/config.ts';
 import { migrateDatabase } from '../../src/db/migrate.ts';
 import { createDatabasePool } from '../../src/db/pool.ts';
+import { applyHistory } from '../../src/history/apply.ts';
 import { resolveHistoryTables } from '../../src/history/setting.ts';
 import { pruneHistory } from '../../src/ops/retention.ts';
 import { startRun } from '../../src/sync/run.ts';
@@ -268,6 +269,23 @@ describe('history in the database', () => {
       await pool?.end();
       await empty.drop();
     }
+  });
+
+  it('two run starts applying the same new HISTORY at once seed the table once', async () => {
+    db = await freshDatabase();
+    const { pool } = db;
+    await pool.query(sql.unsafe`insert into dim_users (odoo_id, name, synced_at) select g, 'User ' || g, now() from generate_series(1, 50) g`);
+    const wanted = ['dim_customers', 'dim_product_costs', 'dim_products', 'dim_products_product', 'dim_users', 'fact_stock'];
+    const changes = await Promise.all([
+      pool.transaction((tx) => applyHistory(tx, wanted, { recompile: false })),
+      pool.transaction((tx) => applyHistory(tx, wanted, { recompile: false })),
+    ]);
+    // One of them enabled it (the other found it done, or found nothing to do).
+    expect(changes.map((c) => c.enabled).flat()).toEqual(['dim_users']);
+    const perKey = await pool.anyFirst(sql.type(z.object({ n: z.number() }))`
+      select count(*)::int as n from dim_users_history group by odoo_id order by 1 desc limit 1`);
+    expect(perKey).toEqual([1]);
+    expect(await pool.oneFirst(sql.type(z.object({ n: z.number() }))`select count(*)::int as n from dim_users_history`)).toBe(50);
   });
 
   it('HISTORY_RETENTION prunes only closed versions that ended before the cutoff; runs are pruned as before', async () => {
