@@ -1,5 +1,6 @@
 import { BaseCommand } from '../base-command.ts';
 import { migrateDatabase } from '../../src/db/migrate.ts';
+import { describeHistoryChange, type HistoryChange } from '../../src/history/apply.ts';
 import { fieldsGetThrough, type DeclaredChange } from '../../src/declared/ddl.ts';
 import { currentDeclarations } from '../../src/declared/to-spec.ts';
 import { odooClientFromSettings } from '../../src/sync/context.ts';
@@ -8,7 +9,8 @@ export default class Migrate extends BaseCommand<typeof Migrate> {
   static override summary = 'Create or upgrade the whole schema: job queue, tables, upsert functions';
   static override description =
     "Installs graphile-worker's schema (the job queue and its cron), then applies the committed graphile-migrate migrations " +
-    'in migrations/committed/. Safe to run again: what is applied is not applied twice. Without DATABASE_URL it works on ' +
+    'in migrations/committed/, the SQL functions, and the history of the tables HISTORY names (their <table>_history tables ' +
+    'and triggers; a change of HISTORY is applied and said). Safe to run again: what is applied is not applied twice. Without DATABASE_URL it works on ' +
     'the embedded PostgreSQL kept in ODOO_ETL_HOME (default ./.odoo-etl).';
   static override examples = [
     '<%= config.bin %> migrate',
@@ -17,9 +19,9 @@ export default class Migrate extends BaseCommand<typeof Migrate> {
   ];
   static override enableJsonFlag = true;
 
-  async run(): Promise<{ database: string; applied: string[]; total: number; workerSchemaInstalled: boolean; declared: DeclaredChange[] }> {
+  async run(): Promise<{ database: string; applied: string[]; total: number; workerSchemaInstalled: boolean; declared: DeclaredChange[]; history: HistoryChange }> {
     const target = await this.openDatabase();
-    const result = await migrateDatabase(target.url, this.logger, { fieldsGetOf: this.fieldsGetForUntypedColumns() });
+    const result = await migrateDatabase(target.url, this.logger, { fieldsGetOf: this.fieldsGetForUntypedColumns(), history: this.historyTables() });
     if (result.workerSchemaInstalled) this.log('installed the graphile-worker job queue schema');
     if (result.applied.length === 0) this.log(`${target.description}: up to date (${result.total} migrations applied earlier, none new)`);
     else {
@@ -27,6 +29,8 @@ export default class Migrate extends BaseCommand<typeof Migrate> {
       this.log(`${target.description}: ${result.applied.length} migration(s) applied, ${result.total} in all`);
     }
     for (const change of result.declared) this.log(`${change.table}: ${change.action.replaceAll('_', ' ')}${change.column ? ` ${change.column}` : ''} (${change.detail})`);
+    const history = describeHistoryChange(result.history);
+    if (history) this.log(history);
     return { database: target.description, ...result };
   }
 

@@ -10,6 +10,8 @@ const TABLES = [
   // finance (issue 22)
   'dim_currencies', 'fact_currency_rates', 'dim_accounts', 'dim_account_codes', 'dim_journals', 'dim_taxes', 'fact_invoices', 'fact_journal_items',
 ];
+// The history tables of HISTORY's default (issue 23), which migrate creates: keyed by the table's key and dbt_valid_from.
+const HISTORY_TABLES = ['fact_stock', 'dim_products', 'dim_products_product', 'dim_product_costs', 'dim_customers'].map((t) => `${t}_history`);
 
 describe('the migrated schema', () => {
   let s: SqlDatabase;
@@ -20,12 +22,12 @@ describe('the migrated schema', () => {
     await s.close();
   });
 
-  it('has the 33 mirrored tables of the design plus missing_data, and the registry names the same 33', async () => {
+  it('has the 33 mirrored tables of the design plus missing_data and the default history tables, and the registry names the same 33', async () => {
     const { rows } = await s.client.query<{ name: string }>(
       `select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
         where n.nspname = 'public' and c.relkind = 'r'`,
     );
-    expect(rows.map((r) => r.name).sort()).toEqual([...TABLES].sort());
+    expect(rows.map((r) => r.name).sort()).toEqual([...TABLES, ...HISTORY_TABLES].sort());
     expect(entities.map((e) => e.table).sort()).toEqual(TABLES.filter((t) => t !== 'missing_data').sort());
   });
 
@@ -37,7 +39,9 @@ describe('the migrated schema', () => {
         from pg_constraint con join pg_class c on c.oid = con.conrelid join pg_namespace n on n.oid = c.relnamespace
        where con.contype = 'p' and n.nspname = 'public'`);
     const keys = Object.fromEntries(rows.map((r) => [r.table, r.key]));
-    expect(Object.keys(keys).sort()).toEqual([...TABLES].sort());
+    expect(Object.keys(keys).sort()).toEqual([...TABLES, ...HISTORY_TABLES].sort());
+    expect(keys.fact_stock_history).toEqual(['odoo_id', 'dbt_valid_from']);
+    expect(keys.dim_product_costs_history).toEqual(['product_id', 'company_id', 'dbt_valid_from']);
     expect(keys.dim_promotion_types).toEqual(['code']);
     expect(keys.dim_branches_branch_ref).toEqual(['ref_model', 'odoo_id']);
     expect(keys.all_sales).toEqual(['source', 'odoo_id']);
