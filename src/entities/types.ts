@@ -58,7 +58,8 @@ export interface FieldColumn extends ColumnBase {
 export interface ComputedColumn extends ColumnBase {
   /** The fields `compute` reads, per version (same fallback rule as FieldRef). */
   fields: string[] | Partial<Record<OdooSeries, string[] | null>>;
-  compute: (values: RecordValues, series: OdooSeries) => RowValue;
+  /** `names`: the display names of the record's many2one values (src/odoo/decode.ts), for a column that keeps one. */
+  compute: (values: RecordValues, series: OdooSeries, names: Record<string, string | null>) => RowValue;
 }
 
 /** The column has the same value for every row of the source (e.g. all_sales.source = 'pos'). */
