@@ -84,7 +84,7 @@ let recordedFields: Map<OdooSeries, Record<string, ModelFields>> | undefined;
 /** The fields_get recorded from real Odoo 16–19 servers (shipped with the simulator): labels and relations. */
 function fieldsOf(series: OdooSeries): Record<string, ModelFields> {
   recordedFields ??= new Map(
-    ODOO_SERIES.map((s) => [s, { ...loadVersionFile<Record<string, ModelFields>>(s, 'fields.json'), ...loadVersionFile<Record<string, ModelFields>>(s, 'finance.json') }]),
+    ODOO_SERIES.map((s) => [s, { ...loadVersionFile<Record<string, ModelFields>>(s, 'fields.json'), ...loadVersionFile<Record<string, ModelFields>>(s, 'finance.json'), ...loadVersionFile<Record<string, ModelFields>>(s, 'stock-moves.json') }]),
   );
   return recordedFields.get(series)!;
 }
