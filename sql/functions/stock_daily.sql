@@ -22,6 +22,7 @@ declare
   v_zones jsonb;
   v_fallback text;
   v_history boolean := to_regclass('public.fact_stock_history') is not null;
+  v_kept boolean;
   v_t0 timestamptz;
   v_count integer;
 begin
@@ -47,6 +48,11 @@ begin
   -- T0, the earliest known point, and the quantities then.
   -- History began when it was first recorded (recorded_at: the seed of the rows present then, whose versions
   -- start at their older write_date), else at its first version.
+  -- A history table whose keeping stopped (etl.history_table says so) misses what changed since: moves only.
+  if v_history and to_regclass('etl.history_table') is not null then
+    execute 'select coalesce(bool_or(enabled), false) from etl.history_table where table_name = $1' into v_kept using 'fact_stock';
+    v_history := v_kept;
+  end if;
   if v_history then
     if exists (select 1 from pg_attribute where attrelid = 'public.fact_stock_history'::regclass and attname = 'recorded_at' and not attisdropped) then
       execute 'select min(recorded_at) from public.fact_stock_history' into v_t0;
