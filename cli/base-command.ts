@@ -17,6 +17,7 @@ import type { OdooCallObserver } from '../src/odoo/index.ts';
 import { createSyncContext, odooClientFromSettings, type SyncContext } from '../src/sync/context.ts';
 import type { SyncObserver } from '../src/sync/observer.ts';
 import { resolveEntities, UnknownEntityError } from '../src/sync/run.ts';
+import { resolveHistoryTables } from '../src/history/setting.ts';
 import { createLogger, LogFileError, scrubError, scrubText, type Logger } from '../src/log.ts';
 import { installProcessGuards } from '../src/process-guards.ts';
 
@@ -87,6 +88,18 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     }
     installProcessGuards({ logger: this.logger });
     this.useDeclaredTables();
+    // HISTORY's names are known once the declared tables joined the registry.
+    this.historyTables();
+  }
+
+  /** The tables HISTORY names, checked against this installation's tables (a wrong name: exit 2 naming it). */
+  protected historyTables(): string[] {
+    try {
+      return resolveHistoryTables(this.settings.HISTORY);
+    } catch (error) {
+      if (error instanceof ConfigError) this.error(this.scrub(error.message), { exit: 2 });
+      throw error;
+    }
   }
 
   /** The user's declared tables (ODOO_ETL_TABLES) join the registry before any command looks at it; a mistake is exit 2. */

@@ -91,6 +91,25 @@ const extraFields = z
   })
   .pipe(z.record(z.string(), z.array(z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be an Odoo field name'))));
 
+/** HISTORY's default: the tables whose past matters most (stock, prices and costs, customers' salespeople). */
+export const DEFAULT_HISTORY = 'fact_stock,dim_products,dim_products_product,dim_product_costs,dim_customers';
+
+/** HISTORY: `all`, `none`, or a comma list of table names (checked against the registry later, see src/history). */
+const historyTables = z
+  .string()
+  .trim()
+  .transform((value, ctx): 'all' | string[] => {
+    if (value === 'all') return 'all';
+    if (value === 'none') return [];
+    const names = value.split(',').map((n) => n.trim()).filter((n) => n !== '');
+    const bad = names.find((n) => !/^[a-z_][a-z0-9_]*$/.test(n));
+    if (bad !== undefined || names.length === 0) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be a comma list of table names, \`all\` or \`none\`${bad ? ` ("${bad}" is not a table name)` : ''}` });
+      return z.NEVER;
+    }
+    return [...new Set(names)];
+  });
+
 /** Every setting, by its environment variable name. */
 export const settingsSchema = z.object({
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
@@ -125,6 +144,13 @@ export const settingsSchema = z.object({
   RUN_TIMEOUT: duration.default('6h'),
   /** The daily prune deletes finished runs and resolved missing references older than this. */
   RETENTION: duration.default('90d'),
+  /**
+   * The tables whose row versions are kept (src/history): a comma list, `all`, or `none`. Names are checked
+   * against the tables of this installation by resolveHistoryTables (src/history/setting.ts).
+   */
+  HISTORY: historyTables.default(DEFAULT_HISTORY),
+  /** The daily prune deletes history versions that ended longer ago than this; unset: kept forever. */
+  HISTORY_RETENTION: duration.pipe(z.number().positive('must be more than 0 (unset keeps history forever)')).optional(),
   EXTRA_FIELDS: extraFields.optional(),
   /** The timezone of business dates (all_sales.business_date) for companies whose partner has no tz; unset: UTC. */
   BUSINESS_TIMEZONE: z

@@ -13,7 +13,7 @@ export const payloadSchema = z.object({ entities: z.array(z.string()).optional()
 export default (context: SyncContext): Task =>
   async (raw) => {
     const { entities, full } = payloadSchema.parse(raw ?? {});
-    const run = await startRun(context.pool, { entities, full, trigger: 'cron' });
+    const run = await startRun(context.pool, { entities, full, trigger: 'cron', history: context.settings.HISTORY, logger: context.logger });
     if (run.started) context.logger.info({ runId: run.runId }, 'scheduled run started');
     else context.logger.warn({ runId: run.runId, reason: run.reason }, 'scheduled run skipped');
   };

@@ -2,7 +2,9 @@
  * load: 100k new rows into fact_sales_lines through the engine's load call (src/sync/load.ts: COPY into a
  * staging table, then one merge; in batches, one transaction each, as the sync engine loads them) against one plain COPY of the same rows into an empty copy of the table
  * (`like ... including all`: same columns, primary key and indexes, no foreign keys). Then the same rows
- * again, all unchanged (nothing should be written), and with 10% changed.
+ * again, all unchanged (nothing should be written), and with 10% changed. Last, the 10%-changed load with
+ * the table's history kept (sql/functions/history.sql) against the same load without it, and the size of a
+ * year of history at this scale.
  *
  * The parents the rows reference (orders, products, branches, users) are loaded first, as a full sync
  * loads dimensions before facts: the figure is the load itself, not the inferred-member path.
@@ -145,6 +147,7 @@ export async function loadCase(pg: BenchPostgres, options: LoadOptions): Promise
 
     const stored = await pool.oneFirst(sql.type(z.object({ n: z.number() }))`select count(*)::int as n from fact_sales_lines`);
     if (stored !== options.rows) throw new Error(`load: ${stored} rows stored, expected ${options.rows}`);
+    const history = await historyFigure(pool, rows, options);
     const copyRate = options.rows / (copy.ms / 1000);
     const figure = (name: string, m: { ms: number; result: typeof fresh.result }, limit: number): Figure => ({
       case: 'load',
@@ -169,8 +172,66 @@ export async function loadCase(pg: BenchPostgres, options: LoadOptions): Promise
       },
       figure(`${options.rows} rows, all unchanged`, same, 1.2),
       figure(`${options.rows} rows, 10% changed`, tenth, 1.3),
+      ...history,
     ];
   } finally {
     await db.drop();
   }
 }
+
+/**
+ * History (issue 23): the 10%-changed load with fact_sales_lines' history on, against the same load with it
+ * off (its triggers disabled), alternated over ROUNDS rounds, each round a different tenth of the rows
+ * changed; the fastest of each side is compared. Then the history table's bytes per version, and what a year
+ * of history weighs at this scale with a tenth of the rows changing every day.
+ */
+const ROUNDS = 3;
+
+async function historyFigure(pool: DatabasePool, rows: Row[], options: LoadOptions): Promise<Figure[]> {
+  await pool.query(sql.unsafe`select * from etl.apply_history(array['fact_sales_lines', 'fact_stock', 'dim_products', 'dim_products_product', 'dim_product_costs', 'dim_customers'], false)`);
+  await pool.query(sql.unsafe`vacuum analyze fact_sales_lines_history`);
+  const toggle = (on: boolean) =>
+    on
+      ? pool.query(sql.unsafe`alter table fact_sales_lines enable trigger odoo_etl_history_update`)
+      : pool.query(sql.unsafe`alter table fact_sales_lines disable trigger odoo_etl_history_update`);
+  const on: number[] = [];
+  const off: number[] = [];
+  let pass = 0;
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const withHistory of [false, true]) {
+      pass++;
+      await toggle(withHistory);
+      const when = new Date(Date.UTC(2026, 1, pass)).toISOString();
+      const changed = rows.map((row, i) => (i % 10 === pass % 10 ? { ...row, qty: (row.qty as number) + pass + 1, write_date: when } : row));
+      const m = await timed(() => upsertRows(pool, changed, options.batchSize));
+      if (m.result.updated === 0) throw new Error('load: a history round changed nothing');
+      (withHistory ? on : off).push(m.ms);
+    }
+  }
+  await toggle(true);
+  await pool.query(sql.unsafe`vacuum analyze fact_sales_lines_history`);
+  const size = await pool.one(sql.type(z.object({ versions: z.number(), bytes: z.number() }))`
+    select (select count(*) from fact_sales_lines_history)::int as versions, pg_total_relation_size('fact_sales_lines_history')::float8 as bytes`);
+  const best = (xs: number[]) => Math.min(...xs);
+  const ratio = best(on) / best(off);
+  const perVersion = size.bytes / size.versions;
+  const perDay = Math.round(options.rows / 10);
+  const yearBytes = perVersion * perDay * 365;
+  return [
+    {
+      case: 'load',
+      name: `${options.rows} rows, 10% changed, history on / same load without history`,
+      ratio: round(ratio),
+      target: '≤ 1.3× without history',
+      met: ratio <= 1.3,
+      values: { onMs: Math.round(best(on)), offMs: Math.round(best(off)), rounds: ROUNDS, changedPerLoad: perDay, batch: options.batchSize },
+    },
+    {
+      case: 'load',
+      name: `a year of fact_sales_lines history at ${options.rows} rows, ${perDay} changed a day`,
+      values: { versions: size.versions, bytesPerVersion: Math.round(perVersion), mbPerMillionChanges: round((perVersion * 1e6) / 1048576), yearMb: Math.round(yearBytes / 1048576) },
+      note: `measured bytes per version (pg_total_relation_size / versions, indexes included) × ${perDay} changes a day (10% of the rows) × 365`,
+    },
+  ];
+}
+

@@ -10,6 +10,7 @@ export default class DbtSources extends BaseCommand<typeof DbtSources> {
     'each column with the Odoo field it comes from (label and model.field, per Odoo version where they differ), primary ' +
     'keys as unique + not_null tests (composite keys as a unique test on `a || \'/\' || b`), foreign keys as ' +
     'relationships tests, and source freshness on synced_at: warn after FRESHNESS, error after twice FRESHNESS. ' +
+    'The history tables of HISTORY (<table>_history) are sources too, snapshot-shaped (dbt_valid_from, dbt_valid_to, dbt_is_deleted). ' +
     'Written from the specs of this odoo-etl version, without a database; for dbt 1.10 or newer.\n\n' +
     'Writes YAML to stdout, or to FILE with --out. --json prints the same document as JSON.';
   static override examples = [
@@ -28,7 +29,7 @@ export default class DbtSources extends BaseCommand<typeof DbtSources> {
     for (const flag of ['schema', 'source-name'] as const) {
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(this.flags[flag])) this.error(`--${flag} "${this.flags[flag]}" must be a plain identifier (letters, digits, _)`, { exit: 2 });
     }
-    const file = dbtSources({ freshnessMs: this.settings.FRESHNESS, schema: this.flags.schema, sourceName: this.flags['source-name'] });
+    const file = dbtSources({ freshnessMs: this.settings.FRESHNESS, schema: this.flags.schema, sourceName: this.flags['source-name'], history: this.historyTables() });
     const yaml = renderDbtSources(file);
     if (this.flags.out) {
       try {

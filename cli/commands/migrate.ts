@@ -1,5 +1,6 @@
 import { BaseCommand } from '../base-command.ts';
 import { migrateDatabase } from '../../src/db/migrate.ts';
+import { describeHistoryChange, type HistoryChange } from '../../src/history/apply.ts';
 import { fieldsGetThrough, type DeclaredChange } from '../../src/declared/ddl.ts';
 import { currentDeclarations } from '../../src/declared/to-spec.ts';
 import { odooClientFromSettings } from '../../src/sync/context.ts';
@@ -17,9 +18,9 @@ export default class Migrate extends BaseCommand<typeof Migrate> {
   ];
   static override enableJsonFlag = true;
 
-  async run(): Promise<{ database: string; applied: string[]; total: number; workerSchemaInstalled: boolean; declared: DeclaredChange[] }> {
+  async run(): Promise<{ database: string; applied: string[]; total: number; workerSchemaInstalled: boolean; declared: DeclaredChange[]; history: HistoryChange }> {
     const target = await this.openDatabase();
-    const result = await migrateDatabase(target.url, this.logger, { fieldsGetOf: this.fieldsGetForUntypedColumns() });
+    const result = await migrateDatabase(target.url, this.logger, { fieldsGetOf: this.fieldsGetForUntypedColumns(), history: this.historyTables() });
     if (result.workerSchemaInstalled) this.log('installed the graphile-worker job queue schema');
     if (result.applied.length === 0) this.log(`${target.description}: up to date (${result.total} migrations applied earlier, none new)`);
     else {
@@ -27,6 +28,8 @@ export default class Migrate extends BaseCommand<typeof Migrate> {
       this.log(`${target.description}: ${result.applied.length} migration(s) applied, ${result.total} in all`);
     }
     for (const change of result.declared) this.log(`${change.table}: ${change.action.replaceAll('_', ' ')}${change.column ? ` ${change.column}` : ''} (${change.detail})`);
+    const history = describeHistoryChange(result.history);
+    if (history) this.log(history);
     return { database: target.description, ...result };
   }
 

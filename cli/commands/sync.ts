@@ -102,7 +102,14 @@ export default class Sync extends BaseCommand<typeof Sync> {
     }
 
     const staleAfterMs = this.settings.WORKER_STALE_AFTER;
-    const { runId, attached: running, notStarted } = await openRun(pool, { entities, full: this.flags.full, staleAfterMs, trigger: 'cli' });
+    const { runId, attached: running, notStarted } = await openRun(pool, {
+      entities,
+      full: this.flags.full,
+      staleAfterMs,
+      trigger: 'cli',
+      history: this.settings.HISTORY,
+      logger: this.logger,
+    });
     if (running) {
       if (!context) {
         this.log(`run ${runId} (started ${formatTime(running.startedAt)} by ${running.trigger}) is in progress and covers these entities: nothing queued`);

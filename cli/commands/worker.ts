@@ -91,7 +91,7 @@ export default class Worker extends BaseCommand<typeof Worker> {
       context,
       concurrency: this.settings.WORKER_CONCURRENCY,
       schedule: this.flags.schedule
-        ? { sync: this.settings.SYNC_SCHEDULE, reconcile: this.settings.RECONCILE_SCHEDULE, retentionMs: this.settings.RETENTION }
+        ? { sync: this.settings.SYNC_SCHEDULE, reconcile: this.settings.RECONCILE_SCHEDULE, retentionMs: this.settings.RETENTION, historyRetentionMs: this.settings.HISTORY_RETENTION }
         : undefined,
       staleAfterMs: this.settings.WORKER_STALE_AFTER,
       guards: guardsFromSettings(this.settings),

@@ -1,5 +1,5 @@
---! Previous: sha1:6b1eba33b184a2ed0e732aae6525d8af3488ee53
---! Hash: sha1:f6b273bf5ed9279331f07d8a0ee5ef5d4116a422
+--! Previous: sha1:9a69120d40df410c220e2e4a711195ed2c081843
+--! Hash: sha1:f38bcc67412b1d24b0313743c6dca17224ef866d
 --! Message: stock at any date: fact_stock_moves (done stock.move.line) and fact_stock_daily (end-of-day stock per product, location, company)
 
 -- fact_stock_moves mirrors Odoo's done move lines (src/entities/fact_stock_moves.ts says which field feeds

@@ -4,7 +4,8 @@
  * of `sql/functions/` (`create or replace`, re-applied on every migrate as graphile-migrate's
  * afterAllMigrations actions, so a function lives in one reviewed file instead of a chain of migrations),
  * then the etl.entity catalog from the entity specs (entity-catalog.ts: one source, no hand-kept copy), then
- * each table's compiled load function (etl.compile_upserts).
+ * each table's compiled load function (etl.compile_upserts), then the history of the tables HISTORY names
+ * (src/history/apply.ts).
  * Idempotent: a second run applies no migration and leaves the functions as they are.
  */
 import { Logger as MigrateLogger } from '@graphile/logger';
@@ -16,6 +17,9 @@ import { applyDeclaredTables, type DeclaredChange, type FieldsGetOf } from '../d
 import { currentDeclarations } from '../declared/to-spec.ts';
 import type { DeclaredTable } from '../declared/schema.ts';
 import { reconcileEntityCatalog } from './entity-catalog.ts';
+import { SETTING_DEFAULTS } from '../config.ts';
+import { applyHistory, type HistoryChange } from '../history/apply.ts';
+import { resolveHistoryTables } from '../history/setting.ts';
 import { createDatabasePool } from './pool.ts';
 import { appliedMigrations, releaseMigratePools } from './graphile-migrate-internals.ts';
 import { silentLogger } from '../log.ts';
@@ -28,7 +32,7 @@ export const MIGRATIONS_FOLDER = packagePath('migrations');
  * relative to the migrations folder, as graphile-migrate reads them; `.gmrc` lists the same files
  * (test/foundation/sql-function-files.test.ts fails when they differ).
  */
-export const SQL_FUNCTION_FILES = ['stage.sql', 'upsert.sql', 'reconcile.sql', 'run_engine.sql', 'retention.sql', 'webhooks.sql', 'stock_daily.sql'].map((file) => `../sql/functions/${file}`);
+export const SQL_FUNCTION_FILES = ['stage.sql', 'upsert.sql', 'reconcile.sql', 'run_engine.sql', 'retention.sql', 'webhooks.sql', 'history.sql', 'stock_daily.sql'].map((file) => `../sql/functions/${file}`);
 
 export interface MigrationResult {
   /** Committed migrations applied by this call, in order (file names such as `000001.sql`). */
@@ -38,6 +42,8 @@ export interface MigrationResult {
   workerSchemaInstalled: boolean;
   /** What was done to the user-declared tables (src/declared): empty when nothing changed. */
   declared: DeclaredChange[];
+  /** Tables whose history this migrate turned on or off (HISTORY). */
+  history: HistoryChange;
 }
 
 export interface MigrateOptions {
@@ -45,6 +51,8 @@ export interface MigrateOptions {
   declared?: DeclaredTable[];
   /** The server's fields_get, for declared columns without a type. */
   fieldsGetOf?: FieldsGetOf;
+  /** The tables to keep history for (resolved HISTORY); default: HISTORY's default. */
+  history?: string[];
 }
 
 export async function migrateDatabase(connectionString: string, logger: Logger = silentLogger, options: MigrateOptions = {}): Promise<MigrationResult> {
@@ -74,9 +82,11 @@ export async function migrateDatabase(connectionString: string, logger: Logger =
     // and the migrated columns, so it comes last.
     await client.query('select etl.compile_upserts()');
   });
+  // History last: its triggers and tables follow the migrated columns (sql/functions/history.sql).
+  const history = await applyHistoryTables(connectionString, options.history ?? resolveHistoryTables(SETTING_DEFAULTS.HISTORY), logger);
   const after = await appliedMigrationNames(connectionString);
   const applied = after.filter((name) => !before.includes(name));
-  return { applied, total: after.length, workerSchemaInstalled: !workerSchemaBefore, declared };
+  return { applied, total: after.length, workerSchemaInstalled: !workerSchemaBefore, declared, history };
 }
 
 async function applyDeclared(connectionString: string, options: MigrateOptions): Promise<DeclaredChange[]> {
@@ -85,6 +95,15 @@ async function applyDeclared(connectionString: string, options: MigrateOptions):
   const pool = await createDatabasePool(connectionString, { maximumPoolSize: 1 });
   try {
     return await applyDeclaredTables(pool, tables, options.fieldsGetOf);
+  } finally {
+    await pool.end();
+  }
+}
+
+async function applyHistoryTables(connectionString: string, tables: string[], logger: Logger): Promise<HistoryChange> {
+  const pool = await createDatabasePool(connectionString, { maximumPoolSize: 1 });
+  try {
+    return await pool.transaction((tx) => applyHistory(tx, tables, { recompile: true, logger }));
   } finally {
     await pool.end();
   }

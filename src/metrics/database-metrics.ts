@@ -2,7 +2,7 @@
  * The metrics that reflect the database's state, computed when Prometheus scrapes, from one snapshot
  * query: every worker reports the same truth however many there are, and nothing drifts between
  * scrapes. Lag per table (since its last successful step, and since the newest write_date loaded), open
- * missing references, jobs by state, workers by heartbeat, runs in progress. When the query fails these
+ * missing references, jobs by state, workers by heartbeat, runs in progress, history versions per table. When the query fails these
  * are left out and `odoo_etl_database_up` is 0; the process's own metrics are still served.
  */
 import { Gauge, type Registry } from 'prom-client';
@@ -13,7 +13,7 @@ import type { Logger } from '../log.ts';
 import { TASK_NAMES } from '../../tasks/index.ts';
 
 const snapshotRow = z.object({
-  metric: z.enum(['sync_lag', 'data_lag', 'open_missing', 'jobs', 'workers', 'runs']),
+  metric: z.enum(['sync_lag', 'data_lag', 'open_missing', 'jobs', 'workers', 'runs', 'history_versions']),
   entity: z.string(),
   source: z.string(),
   task: z.string(),
@@ -86,6 +86,11 @@ export function registerDatabaseMetrics(registry: Registry, options: DatabaseMet
     'workers', ['state'], (r) => ({ state: r.state }),
   );
   fromSnapshot('odoo_etl_runs_running', 'Runs in progress', 'runs', [], () => ({}));
+  fromSnapshot(
+    'odoo_etl_history_versions',
+    "Row versions in each table's history (<table>_history, HISTORY), per table whose history is kept: PostgreSQL's live-tuple statistic, not a count",
+    'history_versions', ['entity'], (r) => ({ entity: r.entity }),
+  );
 }
 
 /**
@@ -147,5 +152,10 @@ async function readSnapshot(pool: DatabasePool, staleAfterMs: number): Promise<r
         on (h.last_seen > now() - make_interval(secs => ${staleAfterMs / 1000})) = (w.state = 'alive')
      group by w.state
     union all
-    select 'runs', '', '', '', '', count(*)::float8 from etl.run where status = 'running'`);
+    select 'runs', '', '', '', '', count(*)::float8 from etl.run where status = 'running'
+    union all
+    -- the statistics' live tuples: no count(*) of a large table on every scrape
+    select 'history_versions', h.table_name, '', '', '', pg_stat_get_live_tuples(c.oid)::float8
+      from etl.history_table h join pg_class c on c.oid = to_regclass(format('public.%I', h.table_name || '_history'))
+     where h.enabled and h.table_name = any(${names})`);
 }

@@ -20,6 +20,8 @@ export interface DbtSourcesOptions {
   sourceName?: string;
   /** The PostgreSQL schema of the tables. */
   schema?: string;
+  /** The tables whose history is kept (HISTORY): their `<table>_history` tables are sources too. */
+  history?: string[];
 }
 
 export const DBT_SOURCE_NAME = 'odoo';
@@ -276,6 +278,33 @@ const MISSING_DATA: DbtTable = {
   ],
 };
 
+/** The columns every history table adds to its table's (sql/functions/history.sql), as dbt snapshots name them. */
+const HISTORY_COLUMNS: DbtColumn[] = [
+  { name: 'dbt_scd_id', description: "The version's id: md5 of the key and dbt_valid_from", data_tests: ['unique', 'not_null'] },
+  { name: 'dbt_updated_at', description: 'Equal to dbt_valid_from (as with dbt\'s timestamp strategy)' },
+  { name: 'dbt_valid_from', description: "When this version started: Odoo's write_date when the change moved it, else when odoo-etl saw the change (valid_from_source)", data_tests: ['not_null'] },
+  { name: 'dbt_valid_to', description: "When the next version started; null for the current version. Intervals of a key never overlap and leave no gap" },
+  { name: 'dbt_is_deleted', description: "True for a delete: a version of its own (dbt >= 1.9 hard_deletes='new_record')", data_tests: ['not_null'] },
+  { name: 'change', description: "What happened: 'insert', 'update', 'delete' or 'restore'" },
+  { name: 'valid_from_source', description: "'write_date' (Odoo's write_date moved) or 'observed' (the time of the writing transaction: raw-SQL changes, deletes)" },
+  { name: 'recorded_at', description: 'When odoo-etl wrote this version (its transaction time)' },
+];
+
+/** `<table>_history`: snapshot-shaped (dbt snapshot columns), so dbt models can treat it as a snapshot. */
+function historyTable(entity: Entity, sourceName: string): DbtTable {
+  const base = entityTable(entity, sourceName);
+  return {
+    name: `${entity.table}_history`,
+    description:
+      `Every version of the rows of ${entity.table} (odoo-etl history): its columns plus the validity interval. Snapshot-shaped: the columns of a dbt snapshot ` +
+      `(dbt_valid_from, dbt_valid_to null = current, dbt_is_deleted as with hard_deletes='new_record'), written by odoo-etl in the load's own transaction, not by \`dbt snapshot\`; ` +
+      `${entity.table}_as_of(timestamptz) gives the table at a time.`,
+    config: { freshness: null },
+    data_tests: [{ unique: { arguments: { column_name: keyExpression([...entity.key, 'dbt_valid_from']) } } }],
+    columns: [...base.columns.map(({ name, description }) => ({ name, description })), ...HISTORY_COLUMNS],
+  };
+}
+
 /** The sources.yml document for dbt. */
 export function dbtSources(options: DbtSourcesOptions): DbtSourcesFile {
   const sourceName = options.sourceName ?? DBT_SOURCE_NAME;
@@ -290,7 +319,11 @@ export function dbtSources(options: DbtSourcesOptions): DbtSourcesFile {
           loaded_at_field: 'synced_at',
           freshness: { warn_after: dbtPeriod(options.freshnessMs), error_after: dbtPeriod(2 * options.freshnessMs) },
         },
-        tables: [...entities.map((entity) => entityTable(entity, sourceName)), MISSING_DATA],
+        tables: [
+          ...entities.map((entity) => entityTable(entity, sourceName)),
+          MISSING_DATA,
+          ...entities.filter((entity) => options.history?.includes(entity.table)).map((entity) => historyTable(entity, sourceName)),
+        ],
       },
     ],
   };

@@ -9,7 +9,8 @@
 import { sql, type CommonQueryMethods, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import { stepJobs } from '../db/graphile-worker-internals.ts';
-import { startRun } from './run.ts';
+import type { Logger } from '../log.ts';
+import { startRun, type StartRunOptions } from './run.ts';
 
 export interface AttachableRun {
   runId: number;
@@ -91,13 +92,13 @@ export interface OpenedRun {
 
 export async function openRun(
   pool: DatabasePool,
-  options: { entities: string[]; full: boolean; staleAfterMs: number; trigger: 'cli' | 'cron' | 'api' },
+  options: { entities: string[]; full: boolean; staleAfterMs: number; trigger: 'cli' | 'cron' | 'api'; history?: StartRunOptions['history']; logger?: Logger },
 ): Promise<OpenedRun> {
   return pool.transaction(async (tx) => {
     await tx.query(sql.unsafe`select pg_advisory_xact_lock(hashtext('odoo-etl:start_run'))`);
     const running = await findRunToAttach(tx, options);
     if (running) return { runId: running.runId, attached: running };
-    const run = await startRun(tx, { entities: options.entities, full: options.full, trigger: options.trigger });
+    const run = await startRun(tx, { entities: options.entities, full: options.full, trigger: options.trigger, history: options.history, logger: options.logger });
     return run.started ? { runId: run.runId } : { runId: run.runId, notStarted: run.reason ?? 'not started' };
   });
 }

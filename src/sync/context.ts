@@ -12,7 +12,7 @@ import { FieldsCache, type FieldsAnswer } from './fields-cache.ts';
 import type { SyncObserver } from './observer.ts';
 
 export type SyncSettings = Pick<Settings, 'BATCH_SIZE' | 'LOOKBACK' | 'EXTRA_FIELDS' | 'FULL_SYNC_CONCURRENCY'> &
-  Partial<Pick<Settings, 'BATCH_TARGET' | 'BUSINESS_TIMEZONE'>>;
+  Partial<Pick<Settings, 'BATCH_TARGET' | 'BUSINESS_TIMEZONE' | 'HISTORY'>>;
 
 export interface OdooSession {
   /** `16.0` … `19.0` (saas versions map to their base series). */

@@ -6,6 +6,9 @@
 import { sql, type DatabasePool, type DatabaseTransactionConnection } from 'slonik';
 import { z } from 'zod';
 import { entityNames, getEntity } from '../entities/index.ts';
+import { applyHistory } from '../history/apply.ts';
+import { resolveHistoryTables, type HistorySetting } from '../history/setting.ts';
+import type { Logger } from '../log.ts';
 
 export class UnknownEntityError extends Error {
   override name = 'UnknownEntityError';
@@ -20,6 +23,12 @@ export interface StartRunOptions {
   /** Re-read everything instead of reading changes since the watermark. */
   full?: boolean;
   trigger?: 'cli' | 'cron' | 'api';
+  /**
+   * HISTORY: applied before the run when it differs from what the database keeps (one read otherwise),
+   * logged on `logger` ("history now kept for X; no longer for Y"). Absent: left as it is.
+   */
+  history?: HistorySetting;
+  logger?: Logger;
 }
 
 export interface StartedRun {
@@ -41,6 +50,10 @@ export function resolveEntities(requested: string[] | undefined): string[] {
 export async function startRun(pool: DatabasePool | DatabaseTransactionConnection, options: StartRunOptions = {}): Promise<StartedRun> {
   const entities = resolveEntities(options.entities);
   const steps = Object.fromEntries(entities.map((name) => [name, getEntity(name).dependsOn]));
+  if (options.history !== undefined) {
+    const tables = resolveHistoryTables(options.history);
+    await pool.transaction((tx) => applyHistory(tx, tables, { recompile: false, logger: options.logger }));
+  }
   const row = await pool.transaction(async (tx) => {
     const id = await tx.oneFirst(sql.type(z.object({ id: z.number() }))`
       select etl.start_run(${sql.jsonb(steps)}, ${options.full ?? false}, ${options.trigger ?? 'api'}) as id`);

@@ -24,6 +24,8 @@ export interface ScheduleSettings {
   reconcile: string;
   /** RETENTION: the daily prune deletes history older than this (default 90 days). */
   retentionMs?: number;
+  /** HISTORY_RETENTION: the daily prune deletes row versions that ended longer ago (unset: kept forever). */
+  historyRetentionMs?: number;
 }
 
 export function cronItems(schedule: ScheduleSettings): CronItem[] {
@@ -47,7 +49,10 @@ export function cronItems(schedule: ScheduleSettings): CronItem[] {
       match: PRUNE_SCHEDULE,
       identifier: 'odoo-etl:prune',
       options: { backfillPeriod: DAY, maxAttempts: 3, queueName: 'odoo-etl:schedule', jobKey: 'odoo-etl:cron:prune' },
-      payload: { olderThanMs: schedule.retentionMs ?? DEFAULT_RETENTION_MS },
+      payload: {
+        olderThanMs: schedule.retentionMs ?? DEFAULT_RETENTION_MS,
+        ...(schedule.historyRetentionMs !== undefined ? { historyOlderThanMs: schedule.historyRetentionMs } : {}),
+      },
     },
     {
       task: 'refresh_stock_daily',

@@ -105,6 +105,22 @@ describe('dbt-sources', () => {
     }
   });
 
+  it('lists the history tables HISTORY names as snapshot-shaped sources: every column of the database table, the key and dbt_valid_from unique', () => {
+    const withHistory = parse(renderDbtSources(dbtSources({ freshnessMs: 30 * 60_000, history: ['fact_stock', 'dim_product_costs'] }))) as DbtSourcesFile;
+    const names = withHistory.sources[0]!.tables.map((t) => t.name);
+    // After the mirrored tables and missing_data, in the registry's order.
+    expect(names.slice(-3)).toEqual(['missing_data', 'dim_product_costs_history', 'fact_stock_history']);
+    for (const name of ['fact_stock_history', 'dim_product_costs_history']) {
+      const table = withHistory.sources[0]!.tables.find((t) => t.name === name)!;
+      expect(table.config).toEqual({ freshness: null });
+      expect(table.description).toMatch(/Snapshot-shaped/);
+      expect(table.columns.map((c) => c.name).sort(), name).toEqual(columns.filter((c) => c.table === name).map((c) => c.column).sort());
+      const unique = testsNamed(table.data_tests, 'unique').map((a) => keyExpressionParts(a.column_name as string));
+      expect(unique, name).toEqual([primaryKeys.get(name)]);
+    }
+    expect(primaryKeys.get('dim_product_costs_history')).toEqual(['product_id', 'company_id', 'dbt_valid_from']);
+  });
+
   it('has a relationships test for every foreign key in pg_constraint, and none that is not one', () => {
     const generatedConstant = new Map([['all_sales.config_ref_model', "'pos.config'"]]);
     let expected = 0;

@@ -79,6 +79,7 @@ function snapshot(over: Partial<StatusSnapshot> = {}): StatusSnapshot {
     jobs: [],
     webhooks: [],
     declared: [],
+    history: [],
     rows: new Map(ENTITIES.map((e) => [e.table, { rows: 3, exact: true }])),
     crontabs: [],
     workers: [],
@@ -109,6 +110,23 @@ describe('status derive: entity states', () => {
     expect(status.healthy).toBe(true);
     expect(status.problems).toEqual([]);
     expect(status.entities[0]).toMatchObject({ lagSeconds: 540, rows: 3, rowsExact: true, problem: null, lastRun: { runId: 10, inserted: 1 } });
+  });
+
+  it('history: a table whose history was kept says whether it is on and its versions; the others have none', () => {
+    const status = derive(snapshot({ history: [
+      { table_name: 'dim_a', enabled: true, versions: { rows: 12, exact: true } },
+      { table_name: 'fact_c', enabled: false, versions: { rows: 2_000_000, exact: false } },
+    ] }));
+    expect(status.entities.map((e) => [e.entity, e.history ?? null])).toEqual([
+      ['dim_a', { on: true, versions: 12, versionsExact: true }],
+      ['dim_b', null],
+      ['fact_c', { on: false, versions: 2_000_000, versionsExact: false }],
+    ]);
+    const text = renderStatus(status);
+    expect(text.slice(text.indexOf('history (README, History; `odoo-etl history <table>`):'))).toEqual(expect.arrayContaining([
+      '  dim_a: on, 12 version(s)',
+      '  fact_c: off (history table kept), ~2,000,000 version(s)',
+    ]));
   });
 
   it('stale: the last success is older than FRESHNESS, a problem naming both durations', () => {

@@ -14,6 +14,8 @@ const TABLES = [
 ];
 /** Tables the warehouse computes itself (sql/functions/stock_daily.sql), not mirrored from Odoo. */
 const COMPUTED = ['missing_data', 'fact_stock_daily'];
+// The history tables of HISTORY's default (issue 23), which migrate creates: keyed by the table's key and dbt_valid_from.
+const HISTORY_TABLES = ['fact_stock', 'dim_products', 'dim_products_product', 'dim_product_costs', 'dim_customers'].map((t) => `${t}_history`);
 
 describe('the migrated schema', () => {
   let s: SqlDatabase;
@@ -24,13 +26,15 @@ describe('the migrated schema', () => {
     await s.close();
   });
 
-  it('has the 34 mirrored tables of the design plus missing_data and fact_stock_daily, and the registry names the same 34', async () => {
+  it('has the 34 mirrored tables of the design plus missing_data, fact_stock_daily and the default history tables, and the registry names the same 34', async () => {
     const { rows } = await s.client.query<{ name: string }>(
       `select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
         where n.nspname = 'public' and c.relkind = 'r'`,
     );
     expect(rows.map((r) => r.name).sort()).toEqual([...TABLES].sort());
     expect(entities.map((e) => e.table).sort()).toEqual(TABLES.filter((t) => !COMPUTED.includes(t)).sort());
+    expect(rows.map((r) => r.name).sort()).toEqual([...TABLES, ...HISTORY_TABLES].sort());
+    expect(entities.map((e) => e.table).sort()).toEqual(TABLES.filter((t) => t !== 'missing_data').sort());
   });
 
   it('keys every table as the design says', async () => {
@@ -41,7 +45,9 @@ describe('the migrated schema', () => {
         from pg_constraint con join pg_class c on c.oid = con.conrelid join pg_namespace n on n.oid = c.relnamespace
        where con.contype = 'p' and n.nspname = 'public'`);
     const keys = Object.fromEntries(rows.map((r) => [r.table, r.key]));
-    expect(Object.keys(keys).sort()).toEqual([...TABLES].sort());
+    expect(Object.keys(keys).sort()).toEqual([...TABLES, ...HISTORY_TABLES].sort());
+    expect(keys.fact_stock_history).toEqual(['odoo_id', 'dbt_valid_from']);
+    expect(keys.dim_product_costs_history).toEqual(['product_id', 'company_id', 'dbt_valid_from']);
     expect(keys.dim_promotion_types).toEqual(['code']);
     expect(keys.dim_branches_branch_ref).toEqual(['ref_model', 'odoo_id']);
     expect(keys.all_sales).toEqual(['source', 'odoo_id']);

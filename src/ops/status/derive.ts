@@ -53,6 +53,8 @@ export interface EntityFacts {
   webhook?: WebhookFreshness;
   /** What migrate last did to a declared table (absent: built-in, or not migrated yet). */
   declared?: DeclaredChangeRow;
+  /** Whether history is kept for the table and its versions (absent: never kept). */
+  history?: StatusSnapshot['history'][number];
 }
 
 export function deriveStatus(snapshot: StatusSnapshot, entities: readonly EntityInfo[], options: DeriveOptions): Status {
@@ -105,6 +107,7 @@ function factsOf(snapshot: StatusSnapshot, jobs: Job[]): (table: string) => Enti
   const missing = new Map(snapshot.missing.map((m) => [m.table_name, m.open]));
   const webhooks = byEntity(snapshot.webhooks);
   const declared = new Map(snapshot.declared.map((d) => [d.table_name, d]));
+  const history = new Map(snapshot.history.map((h) => [h.table_name, h]));
   return (table) => ({
     current: latest.get(table),
     finished: finished.get(table),
@@ -115,6 +118,7 @@ function factsOf(snapshot: StatusSnapshot, jobs: Job[]): (table: string) => Enti
     openMissing: missing.get(table) ?? 0,
     webhook: webhooks.get(table),
     declared: declared.get(table),
+    history: history.get(table),
   });
 }
 
@@ -158,6 +162,7 @@ export function deriveEntity(entity: EntityInfo, facts: EntityFacts, now: Date, 
     ...(facts.declared
       ? { lastMigrate: { action: facts.declared.action, column: facts.declared.column_name, detail: facts.declared.detail, at: facts.declared.at } }
       : {}),
+    ...(facts.history ? { history: { on: facts.history.enabled, versions: facts.history.versions.rows, versionsExact: facts.history.versions.exact } } : {}),
     problem,
   };
 }

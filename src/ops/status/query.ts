@@ -81,6 +81,8 @@ export interface StatusSnapshot {
   webhooks: WebhookFreshness[];
   /** Per declared table that migrate touched, its newest create / add / keep / refusal. */
   declared: DeclaredChangeRow[];
+  /** Per table whose history was ever kept (etl.history_table): whether it is kept now, and its versions. */
+  history: Array<{ table_name: string; enabled: boolean; versions: TableRows }>;
 }
 
 /** The run's reason for a full pass of a table that had synced before (src/sync/step/source-mode.ts writes it among the warnings). */
@@ -127,6 +129,12 @@ export async function readStatusSnapshot(pool: DatabasePool, tables: readonly st
         from etl.declared_change
        where table_name = any(${names}) and action in ('create_table', 'add_column', 'column_kept', 'type_refused')
        order by table_name, id desc`);
+    const historyTables = await tx.any(sql.type(z.object({ table_name: z.string(), enabled: z.boolean() }))`
+      select table_name, enabled from etl.history_table
+       where table_name = any(${names}) and to_regclass(format('public.%I', table_name || '_history')) is not null
+       order by table_name`);
+    const versions = await tableRows(tx, historyTables.map((h) => `${h.table_name}_history`));
+    const history = historyTables.map((h) => ({ ...h, versions: versions.get(`${h.table_name}_history`) ?? { rows: 0, exact: true } }));
     const strip = ({ settled: _settled, ...step }: StepRow & { settled: boolean }): StepRow => step;
     return {
       latest: steps.filter((s) => !s.settled).map(strip),
@@ -141,6 +149,7 @@ export async function readStatusSnapshot(pool: DatabasePool, tables: readonly st
       lastRun,
       webhooks,
       declared: [...declared],
+      history,
     };
   });
 }

@@ -36,6 +36,14 @@ export function renderStatus(status: Status): string[] {
     out.push('', 'declared tables, what migrate last did:');
     for (const e of migrated) out.push(`  ${e.entity}: ${describeMigrate(e.lastMigrate!)}`);
   }
+  const kept = status.entities.filter((e) => e.history);
+  if (kept.length > 0) {
+    out.push('', 'history (README, History; `odoo-etl history <table>`):');
+    for (const e of kept) {
+      const h = e.history!;
+      out.push(`  ${e.entity}: ${h.on ? 'on' : 'off (history table kept)'}, ${h.versionsExact ? '' : '~'}${formatCount(h.versions)} version(s)`);
+    }
+  }
   if (status.otherJobs.length > 0) {
     out.push('');
     out.push('other jobs:');

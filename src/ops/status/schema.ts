@@ -62,6 +62,9 @@ export const entityStatusSchema = z.object({
   lastMigrate: z
     .object({ action: z.enum(['create_table', 'add_column', 'column_kept', 'type_refused']), column: z.string().nullable(), detail: z.string().nullable(), at: z.string() })
     .optional(),
+  /** Tables whose history was ever kept (HISTORY, README "History"): whether it is kept now, and the versions in
+   *  <table>_history (`versionsExact` false: the planner's estimate). Absent: no history. */
+  history: z.object({ on: z.boolean(), versions: z.number(), versionsExact: z.boolean() }).optional(),
   problem: z.string().nullable(),
 });
 
