@@ -4,15 +4,25 @@
 // its quants; every past day is summed FORWARD from its done move lines (the SQL reconstructs backwards from
 // the quants), in each company's timezone (its partner's tz, else UTC). After a picking (moveStock: a move
 // line and the quants written through the ORM) and after a raw-SQL quant change (setQuantQuantity: no move
-// line), as Odoo would.
+// line), as Odoo would. Twice: with fact_stock's history turned off (every past day rebuilt from the moves,
+// which cannot place a raw-SQL change in time: it shows on every earlier day) and with it on (migrate's
+// default: the days since history began are its versions, so the raw-SQL change shows from the day the sync
+// saw it, and the days before come from the moves counted back from history's start).
 import { sql } from 'slonik';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { applyHistory } from '../../src/history/apply.ts';
 import type { OdooVersion } from '../../src/sim/index.ts';
 import { xmlrpcCall } from '../sim/helpers.ts';
 import { startHarness, type SyncHarness } from '../support/sync-harness.ts';
 
 const VERSIONS: OdooVersion[] = ['16.0', '17.0', '18.0', '19.0'];
+// History on: the version with qty_done and the newest one (the history of fact_stock does not depend on the version).
+const CASES: Array<{ version: OdooVersion; history: boolean }> = [
+  ...VERSIONS.map((version) => ({ version, history: false })),
+  { version: '16.0', history: true },
+  { version: '19.0', history: true },
+];
 const DAY = 86_400_000;
 
 type M2o = [number, string] | false;
@@ -67,9 +77,9 @@ type Rows = Map<string, number>; // `${product}/${location}/${company}/${day}` -
 /**
  * The rows fact_stock_daily should hold, summed forward from the move lines: every day from a group's first
  * move to its company's today while the quantity is not zero, and the day it reaches zero. `offsets` adds a
- * quantity no move line explains to every day of a group (what the backwards reconstruction does with it).
+ * quantity no move line explains to a group's days from `from` (all its days without `from`).
  */
-function expectedRows(t: Truth, now: number, offsets: Map<string, number> = new Map()): Rows {
+function expectedRows(t: Truth, now: number, offsets: Map<string, { qty: number; from?: string }> = new Map()): Rows {
   const byGroup = new Map<string, Map<string, number>>();
   const add = (product: number, location: number, company: number, day: string, delta: number) => {
     const key = `${product}/${location}/${company}`;
@@ -86,10 +96,17 @@ function expectedRows(t: Truth, now: number, offsets: Map<string, number> = new 
   for (const [key, deltas] of byGroup) {
     const company = Number(key.split('/')[2]);
     const today = dayIn(now, t.zoneOf(company));
-    let qty = offsets.get(key) ?? 0;
+    const offset = offsets.get(key);
+    let applied = false;
+    let qty = 0;
     let prev: number | undefined;
     for (let day = [...deltas.keys()].sort()[0]!; day <= today; day = nextDay(day)) {
       qty += deltas.get(day) ?? 0;
+      // added once, on its first day: the quantity carries it on
+      if (offset && !applied && (offset.from === undefined || day >= offset.from)) {
+        qty += offset.qty;
+        applied = true;
+      }
       if (qty !== 0 || (prev !== undefined && prev !== 0)) rows.set(`${key}/${day}`, qty);
       prev = qty;
     }
@@ -116,7 +133,7 @@ function diff(actual: Rows, expected: Rows): string[] {
   return out.slice(0, 10);
 }
 
-describe.each(VERSIONS)('stock at any date on Odoo %s', (version) => {
+describe.each(CASES)('stock at any date on Odoo $version (history $history)', ({ version, history }) => {
   let h: SyncHarness | undefined;
   afterEach(async () => {
     await h?.close();
@@ -126,6 +143,10 @@ describe.each(VERSIONS)('stock at any date on Odoo %s', (version) => {
   it("gives today's quants and every past day's moves, after a picking and after a raw-SQL quant change", async () => {
     h = await startHarness({ sim: { version, scale: 1, seed: 23 } });
     const sim = h.sim;
+    // migrate keeps fact_stock's history by default (HISTORY); off, the function must not read the stale table.
+    if (!history) await applyHistory(h.db.pool, ['dim_customers', 'dim_product_costs', 'dim_products', 'dim_products_product'], { recompile: false });
+    expect(await h.db.pool.oneFirst(sql.type(z.object({ kept: z.boolean() }))`
+      select coalesce(bool_or(enabled), false) as kept from etl.history_table where table_name = 'fact_stock'`)).toBe(history);
     // The head office's business day is Bangkok's (UTC+7): its midnight is not UTC's.
     const hq = sim.records('res.company').find((c) => c.id === 1)!;
     sim.write('res.partner', [hq.partner_id as number], { tz: 'Asia/Bangkok' });
@@ -171,14 +192,22 @@ describe.each(VERSIONS)('stock at any date on Odoo %s', (version) => {
     expect(diff(await tableRows(h), expectedRows(truth, Date.now()))).toEqual([]);
 
     // A raw-SQL quant change: +7 with no move line, write_date unchanged. The snapshot sees it, so today follows
-    // the quants; the moves cannot place it in time, so the reconstruction carries it into every earlier day.
+    // the quants. Without history the moves cannot place it in time: the reconstruction carries it into every
+    // earlier day. With history it is a version observed today: today only; earlier days are counted back
+    // from history's start, before the change.
     sim.setQuantQuantity(quant.id, quant.qty - 5 + 7);
     const third = await h.sync();
     expect(third.run.status).toBe('succeeded');
     truth = await readTruth(h, version);
     expect(diff(todayRows(await tableRows(h), truth), quantsToday(truth))).toEqual([]);
     await refreshAll(h);
-    const offsets = new Map([[`${quant.product}/${quant.location}/${quant.company}`, 7]]);
+    const seenOn = dayIn(Date.now(), truth.zoneOf(quant.company));
+    const offsets = new Map([[`${quant.product}/${quant.location}/${quant.company}`, history ? { qty: 7, from: seenOn } : { qty: 7 }]]);
+    if (history) {
+      const sources = await h.db.pool.anyFirst(sql.type(z.object({ source: z.string() }))`
+        select distinct source from fact_stock_daily where day = ${seenOn}::date and product_id = ${quant.product} and location_id = ${quant.location}`);
+      expect(sources).toEqual(['history']);
+    }
     expect(diff(await tableRows(h), expectedRows(truth, Date.now(), offsets))).toEqual([]);
     // three runs and three rebuilds of two years of days: a minute alone, more on a busy machine
   }, 240_000);
