@@ -293,7 +293,7 @@ describe('the HISTORY settings', () => {
     expect(env({}).HISTORY_RETENTION).toBeUndefined();
     expect(env({ HISTORY_RETENTION: '400d' }).HISTORY_RETENTION).toBe(400 * 86_400_000);
     expect(resolveHistoryTables(env({ HISTORY: 'none' }).HISTORY)).toEqual([]);
-    expect(resolveHistoryTables(env({ HISTORY: 'all' }).HISTORY)).toHaveLength(33);
+    expect(resolveHistoryTables(env({ HISTORY: 'all' }).HISTORY)).toHaveLength(34); // 33 + fact_stock_moves (stock-moves branch)
     expect(resolveHistoryTables(env({ HISTORY: 'fact_stock, dim_users' }).HISTORY)).toEqual(['dim_users', 'fact_stock']);
     expect(() => resolveHistoryTables(env({ HISTORY: 'fact_stock,dim_prodcts' }).HISTORY)).toThrow(/^HISTORY names an unknown table dim_prodcts; valid tables: all_sales, /);
     expect(() => resolveHistoryTables(env({ HISTORY: 'fact_stock,dim_prodcts' }).HISTORY)).toThrow(ConfigError);
