@@ -11,6 +11,7 @@
 import { sql } from 'slonik';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { makeTaskList } from '../../tasks/index.ts';
 import { applyHistory } from '../../src/history/apply.ts';
 import type { OdooVersion } from '../../src/sim/index.ts';
 import { xmlrpcCall } from '../sim/helpers.ts';
@@ -171,8 +172,11 @@ describe.each(CASES)('stock at any date on Odoo $version (history $history)', ({
     expect(diff(todayRows(await tableRows(h), truth), quantsToday(truth))).toEqual([]);
     expect(quantsToday(truth).size).toBeGreaterThan(50);
 
-    // Every day back to the first move, rebuilt from the moves.
-    expect(await refreshAll(h)).toBeGreaterThan(1000);
+    // Every day back to the first move, rebuilt from the moves: by the daily task, which on an empty table
+    // starts at the first move's day.
+    await h.db.pool.query(sql.unsafe`truncate fact_stock_daily`);
+    await makeTaskList(h.ctx).refresh_stock_daily!({}, {} as never);
+    expect((await tableRows(h)).size).toBeGreaterThan(1000);
     expect(diff(await tableRows(h), expectedRows(truth, Date.now()))).toEqual([]);
 
     // A picking now, over the control API: 5 units from a quant's shelf to another shelf of its company.
