@@ -1,5 +1,5 @@
 --! Previous: sha1:9a69120d40df410c220e2e4a711195ed2c081843
---! Hash: sha1:f38bcc67412b1d24b0313743c6dca17224ef866d
+--! Hash: sha1:c9da3fffd4854409fe95fa56a7d12e6d29e21a20
 --! Message: stock at any date: fact_stock_moves (done stock.move.line) and fact_stock_daily (end-of-day stock per product, location, company)
 
 -- fact_stock_moves mirrors Odoo's done move lines (src/entities/fact_stock_moves.ts says which field feeds
@@ -38,6 +38,8 @@ create table if not exists public.fact_stock_moves (
 create index if not exists fact_stock_moves_write_date_idx on public.fact_stock_moves (write_date, odoo_id);
 create index if not exists fact_stock_moves_product_location_idx on public.fact_stock_moves (product_id, location_id, date);
 create index if not exists fact_stock_moves_product_location_dest_idx on public.fact_stock_moves (product_id, location_dest_id, date);
+-- refresh_stock_daily reads the moves of the days it rewrites
+create index if not exists fact_stock_moves_date_idx on public.fact_stock_moves (date);
 
 alter table public.fact_stock_moves drop constraint if exists fact_stock_moves_product_id_fkey,
   add constraint fact_stock_moves_product_id_fkey foreign key (product_id) references public.dim_products_product (odoo_id) deferrable initially deferred;

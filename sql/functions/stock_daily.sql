@@ -85,39 +85,45 @@ begin
     select odoo_id from public.fact_stock_locations where usage = 'internal'
   ), mv as (
     select m.product_id, m.location_dest_id as location_id, m.company_id,
-           coalesce(m.business_date, (m.date at time zone z.tz)::date) as day, m.quantity as delta
+           (m.date at time zone z.tz)::date as day, m.quantity as delta
       from public.fact_stock_moves m
       join internal i on i.odoo_id = m.location_dest_id
       join stock_daily_zone z on z.company_id = m.company_id
-     where m.deleted_at is null and m.date <= v_t0
+     where m.deleted_at is null and m.date <= v_t0 and m.date >= (p_from - 1)::timestamp at time zone z.tz
     union all
     select m.product_id, m.location_id, m.company_id,
-           coalesce(m.business_date, (m.date at time zone z.tz)::date), -m.quantity
+           (m.date at time zone z.tz)::date, -m.quantity
       from public.fact_stock_moves m
       join internal i on i.odoo_id = m.location_id
       join stock_daily_zone z on z.company_id = m.company_id
-     where m.deleted_at is null and m.date <= v_t0
+     where m.deleted_at is null and m.date <= v_t0 and m.date >= (p_from - 1)::timestamp at time zone z.tz
   ), per_day as (
     select product_id, location_id, company_id, day, sum(delta) as delta from mv group by 1, 2, 3, 4
   ), grp as (
-    -- per group: its first move day, the sum of all its moves, the sum of those before the range
+    -- per group: its first move day in the range and the sum of its moves there (only the moves from the
+    -- day before p_from are read: a refresh of the last days reads the last days' moves)
     select coalesce(d.product_id, a.product_id) as product_id, coalesce(d.location_id, a.location_id) as location_id,
            coalesce(d.company_id, a.company_id) as company_id,
-           d.first_day, coalesce(d.total, 0) as total, coalesce(d.before, 0) as before, coalesce(a.quantity, 0) as anchor
-      from (select product_id, location_id, company_id, min(day) as first_day, sum(delta) as total,
-                   sum(delta) filter (where day < p_from - 1) as before
+           d.first_day, coalesce(d.total, 0) as total, coalesce(a.quantity, 0) as anchor
+      from (select product_id, location_id, company_id, min(day) as first_day, sum(delta) as total
               from per_day group by 1, 2, 3) d
       full join stock_daily_anchor a using (product_id, location_id, company_id)
   ), span as (
     -- the days of the range the moves answer: up to today without history, before T0's day with it
-    select g.*, z.tz, greatest(p_from - 1, coalesce(g.first_day, z.today)) as d0,
+    -- a group that moved before the range starts at its first day, the others at their first move (none: today)
+    select g.*, z.tz,
+           case when exists (select 1 from public.fact_stock_moves m
+                              where m.product_id = g.product_id and m.company_id = g.company_id and m.deleted_at is null
+                                and (m.location_id = g.location_id or m.location_dest_id = g.location_id)
+                                and m.date < (p_from - 1)::timestamp at time zone z.tz)
+                then p_from - 1 else coalesce(g.first_day, z.today) end as d0,
            least(p_to, case when v_history then (v_t0 at time zone z.tz)::date - 1 else z.today end) as d1
       from grp g join stock_daily_zone z using (company_id)
   )
   insert into stock_daily_dense
   select s.product_id, s.location_id, s.company_id, d.day::date,
          -- quantity at the end of D = anchor − (moves after D) = anchor − total + (moves up to D)
-         s.anchor - s.total + s.before
+         s.anchor - s.total
            + sum(coalesce(p.delta, 0)) over (partition by s.product_id, s.location_id, s.company_id order by d.day),
          'moves'
     from span s
@@ -134,6 +140,7 @@ begin
           join public.fact_stock_locations l on l.odoo_id = h.location_id and l.usage = 'internal'
           join stock_daily_zone z on z.company_id = h.company_id
          where not h.dbt_is_deleted and h.deleted_at is null
+           and (h.dbt_valid_to is null or h.dbt_valid_to >= ($1 - 1)::timestamp at time zone z.tz)
       ), groups as (
         select product_id, location_id, company_id, tz,
                greatest($1 - 1, ($3 at time zone tz)::date) as d0, least($2, today) as d1,
