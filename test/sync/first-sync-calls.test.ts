@@ -13,6 +13,7 @@ const MODELS = [
   'stock.location', 'stock.warehouse', 'stock.picking.type', 'pos.config', 'purchase.order', 'stock.quant', 'pos.order',
   'sale.order', 'pos.order.line', 'sale.order.line', 'purchase.order.line', 'res.currency', 'res.currency.rate',
   'account.account', 'account.journal', 'account.tax', 'account.move', 'account.move.line',
+  'stock.move.line', // fact_stock_moves
 ];
 
 describe('calls of a first full sync', () => {
