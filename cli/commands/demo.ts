@@ -11,6 +11,7 @@ export default class Demo extends BaseCommand<typeof Demo> {
     'sync of every table, changes records in the simulated Odoo (create, update, archive, delete, an order line whose ' +
     'product arrives late, one whose product was deleted, a draft invoice posted, an invoice paid), runs an incremental sync ' +
     '(missing references are loaded as inferred rows and healed), shows the changed invoices as the warehouse has them, ' +
+    "changes the product's price again and prints its price history (dim_products_history), " +
     'reconciles deletions and prints the status and how to open the data with psql or a BI tool. Your ODOO_* and DATABASE_URL settings are not used. With --keep, the database and the simulator stay up until Ctrl+C.';
   static override examples = ['<%= config.bin %> demo', '<%= config.bin %> demo --keep   # then open the data with psql or Metabase'];
   static override flags = {

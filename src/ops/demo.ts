@@ -5,7 +5,8 @@
  * migrate, full sync, then change records in "Odoo" (create, update, archive, delete, an order line
  * whose product arrives late, one whose product was deleted, a draft invoice posted and an invoice paid),
  * incremental sync with healing of the missing references, the changed invoices as the warehouse now has
- * them, delete reconciliation, and the status.
+ * them, a second price change of a product and that product's price history (dim_products_history), delete
+ * reconciliation, and the status.
  */
 import path from 'node:path';
 import pg from 'pg';
@@ -26,6 +27,7 @@ import { followRun } from '../worker/follow.ts';
 import { reconcileDeletions } from '../sync/reconcile.ts';
 import type { RunReport } from '../sync/run-report.ts';
 import { startRun } from '../sync/run.ts';
+import { readHistory, renderHistory } from './history.ts';
 import { getMissing, renderMissing } from './missing.ts';
 import type { ProgressRenderer } from './progress.ts';
 import { getStatus, renderStatus, type Status } from './status.ts';
@@ -110,6 +112,18 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     say('==> The changed invoices in the warehouse (fact_invoices; their lines are in fact_journal_items)');
     for (const line of await invoiceLines(pool, changes.invoices)) say(`    ${line}`);
 
+    // The price changes again, and the next sync of products reads it: the product now has three versions,
+    // each kept in dim_products_history (HISTORY's default keeps it, see README "History").
+    const price = changes.price;
+    const discounted = Math.round(price.raised * 0.9 * 100) / 100;
+    sim.write('product.template', [price.id], { list_price: discounted });
+    say(`==> A 10% discount on product.template(${price.id}) "${price.name}": ${formatPrice(price.raised)} → ${formatPrice(discounted)}, then a sync of products (odoo-etl sync --entity dim_products)`);
+    runs.push(await syncOnce(url, context, options, false, ['dim_products']));
+
+    say(`==> The price history of "${price.name}" (odoo-etl history dim_products --key ${price.id}): every version the syncs saw, from dim_products_history`);
+    const history = await readHistory(pool, 'dim_products', { key: String(price.id) });
+    for (const line of renderHistory(history, { columns: ['list_price'] })) say(`    ${line}`);
+
     say('==> Reconciling deletions (odoo-etl reconcile): Odoo keeps no trace of a deleted record, so ids are compared');
     const reconciled = await reconcileDeletions(context);
     const deleted = reconciled.filter((r) => r.deleted > 0).map((r) => `${r.entity} ${r.deleted}`);
@@ -141,8 +155,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   }
 }
 
-async function syncOnce(url: string, context: SyncContext, options: DemoOptions, full: boolean): Promise<RunReport> {
-  const run = await startRun(context.pool, { full, trigger: 'cli' });
+async function syncOnce(url: string, context: SyncContext, options: DemoOptions, full: boolean, entities?: string[]): Promise<RunReport> {
+  const run = await startRun(context.pool, { full, trigger: 'cli', entities });
   if (!run.started) throw new Error(`the demo run could not start: ${run.reason}`);
   const progress = options.progress();
   const report = await followRun({
@@ -159,14 +173,17 @@ async function syncOnce(url: string, context: SyncContext, options: DemoOptions,
 }
 
 /** The everyday changes of an Odoo database, made through the simulator's control API. */
-function changeOdoo(sim: Simulator): { said: string[]; invoices: Array<{ id: number; was: string }> } {
+function changeOdoo(sim: Simulator): { said: string[]; invoices: Array<{ id: number; was: string }>; price: { id: number; name: string; was: number; raised: number } } {
   const said: string[] = [];
   const customer = sim.create('res.partner', { name: 'Demo Customer (new)', customer_rank: 1, email: 'new.customer@example.com', is_company: false });
   said.push(`created customer res.partner(${customer})`);
 
+  // A write through the simulator's ORM, which stamps write_date as Odoo does: the version starts then.
   const product = sim.records('product.template')[0]!;
-  sim.write('product.template', [product.id], { list_price: Number(product.list_price ?? 0) + 1 });
-  said.push(`raised the price of product.template(${product.id}) "${String(product.name)}"`);
+  const was = Number(product.list_price ?? 0);
+  const price = { id: product.id, name: String(product.name), was, raised: Math.round((was + 1) * 100) / 100 };
+  sim.write('product.template', [product.id], { list_price: price.raised });
+  said.push(`raised the price of product.template(${product.id}) "${price.name}" from ${formatPrice(was)} to ${formatPrice(price.raised)}`);
 
   const partners = sim.records('res.partner').filter((p) => p.id !== customer && p.active !== false);
   const archived = partners[partners.length - 1]!;
@@ -208,7 +225,11 @@ function changeOdoo(sim: Simulator): { said: string[]; invoices: Array<{ id: num
     said.push(`paid the invoice account.move(${unpaid.id}) ${String(unpaid.name)}: bank entry account.move(${payment.paymentId}) ${payment.paymentName} reconciled with it`);
     invoices.push({ id: unpaid.id, was: 'was not_paid' }, { id: payment.paymentId, was: 'new: the payment' });
   }
-  return { said, invoices };
+  return { said, invoices, price };
+}
+
+function formatPrice(value: number): string {
+  return value.toFixed(2);
 }
 
 /** The changed invoices' rows as the incremental sync left them, one line each. */
