@@ -8,6 +8,7 @@ import healMissing from './heal_missing.ts';
 import planAhead from './plan_ahead.ts';
 import pruneHistory from './prune_history.ts';
 import reconcile from './reconcile.ts';
+import refreshStockDaily from './refresh_stock_daily.ts';
 import startRun from './start_run.ts';
 import syncEntity from './sync_entity.ts';
 import syncRecords from './sync_records.ts';
@@ -19,6 +20,7 @@ const TASKS = {
   start_run: startRun,
   reconcile,
   prune_history: pruneHistory,
+  refresh_stock_daily: refreshStockDaily,
   sync_records: syncRecords,
 } satisfies Record<string, (context: SyncContext) => Task>;
 

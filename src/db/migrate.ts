@@ -32,7 +32,7 @@ export const MIGRATIONS_FOLDER = packagePath('migrations');
  * relative to the migrations folder, as graphile-migrate reads them; `.gmrc` lists the same files
  * (test/foundation/sql-function-files.test.ts fails when they differ).
  */
-export const SQL_FUNCTION_FILES = ['stage.sql', 'upsert.sql', 'reconcile.sql', 'run_engine.sql', 'retention.sql', 'webhooks.sql', 'history.sql'].map((file) => `../sql/functions/${file}`);
+export const SQL_FUNCTION_FILES = ['stage.sql', 'upsert.sql', 'reconcile.sql', 'run_engine.sql', 'retention.sql', 'webhooks.sql', 'history.sql', 'stock_daily.sql'].map((file) => `../sql/functions/${file}`);
 
 export interface MigrationResult {
   /** Committed migrations applied by this call, in order (file names such as `000001.sql`). */

@@ -26,6 +26,7 @@ import { factPurchases } from './fact_purchases.ts';
 import { factSalesLines } from './fact_sales_lines.ts';
 import { factStock } from './fact_stock.ts';
 import { factStockLocations } from './fact_stock_locations.ts';
+import { factStockMoves } from './fact_stock_moves.ts';
 import { factWarehouse } from './fact_warehouse.ts';
 import { dimAccountCodes } from './dim_account_codes.ts';
 import { dimAccounts } from './dim_accounts.ts';
@@ -63,6 +64,7 @@ const specs: EntitySpec[] = [
   factWarehouse,
   factStockLocations,
   factStock,
+  factStockMoves,
   allSales,
   factSalesLines,
   factPurchases,

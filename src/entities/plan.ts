@@ -211,7 +211,7 @@ export function toRow(
   entity: EntitySpec,
   source: SourceSpec,
   plan: SourcePlan,
-  record: { id: number; values: RecordValues },
+  record: { id: number; values: RecordValues; names?: Record<string, string | null> },
   /** Per-company sources: the company the record was read for. */
   company?: number,
 ): Record<string, RowValue> {
@@ -223,7 +223,7 @@ export function toRow(
   for (const column of source.columns) {
     if ('readCompany' in column) row[column.column] = company ?? null;
     else if ('businessDateOf' in column) row[column.column] = plan.nullColumns.includes(column.column) ? null : businessDateOf(values, column.businessDateOf, plan);
-    else row[column.column] = plan.nullColumns.includes(column.column) ? null : columnValue(column, values, plan.series, plan.companies);
+    else row[column.column] = plan.nullColumns.includes(column.column) ? null : columnValue(column, values, plan.series, plan.companies, record.names ?? {});
   }
   if (plan.extraFields.length > 0) {
     row.extra = Object.fromEntries(plan.extraFields.map((f) => [f, (values[f] as RowValue | undefined) ?? null]));
@@ -231,10 +231,10 @@ export function toRow(
   return row;
 }
 
-function columnValue(column: ColumnSpec, values: RecordValues, series: OdooSeries, companies?: CompanyValues): RowValue {
+function columnValue(column: ColumnSpec, values: RecordValues, series: OdooSeries, companies: CompanyValues | undefined, names: Record<string, string | null>): RowValue {
   if ('readCompany' in column || 'businessDateOf' in column) return null;
   if ('constant' in column) return column.constant;
-  if ('compute' in column) return column.compute(values, series, companies);
+  if ('compute' in column) return column.compute(values, series, companies, names);
   const [field] = columnFields(column, series);
   if (field === undefined) return null;
   const value = values[field];

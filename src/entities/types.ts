@@ -66,8 +66,11 @@ export interface ComputedColumn extends ColumnBase {
    * in the plan's field set, so a change of them makes the next run a full pass.
    */
   companyFields?: Partial<Record<OdooSeries, string[] | null>>;
-  /** `companies`: company id → its `companyFields` values, when the column has companyFields on this version. */
-  compute: (values: RecordValues, series: OdooSeries, companies?: CompanyValues) => RowValue;
+  /**
+   * `companies`: company id → its `companyFields` values, when the column has companyFields on this version;
+   * `names`: the display names of the record's many2one values (src/odoo/decode.ts), for a column that keeps one.
+   */
+  compute: (values: RecordValues, series: OdooSeries, companies: CompanyValues | undefined, names: Record<string, string | null>) => RowValue;
 }
 
 /** The column has the same value for every row of the source (e.g. all_sales.source = 'pos'). */

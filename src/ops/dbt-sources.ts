@@ -86,7 +86,7 @@ let recordedFields: Map<OdooSeries, Record<string, ModelFields>> | undefined;
 /** The fields_get recorded from real Odoo 16–19 servers (shipped with the simulator): labels and relations. */
 function fieldsOf(series: OdooSeries): Record<string, ModelFields> {
   recordedFields ??= new Map(
-    ODOO_SERIES.map((s) => [s, { ...loadVersionFile<Record<string, ModelFields>>(s, 'fields.json'), ...loadVersionFile<Record<string, ModelFields>>(s, 'finance.json') }]),
+    ODOO_SERIES.map((s) => [s, { ...loadVersionFile<Record<string, ModelFields>>(s, 'fields.json'), ...loadVersionFile<Record<string, ModelFields>>(s, 'finance.json'), ...loadVersionFile<Record<string, ModelFields>>(s, 'stock-moves.json') }]),
   );
   return recordedFields.get(series)!;
 }
@@ -279,6 +279,24 @@ const MISSING_DATA: DbtTable = {
   ],
 };
 
+/** Computed in the warehouse (sql/functions/stock_daily.sql), not mirrored: freshness follows its refreshes. */
+const FACT_STOCK_DAILY: DbtTable = {
+  name: 'fact_stock_daily',
+  description:
+    "End-of-day stock per product, internal location and company, on the company's business day: from fact_stock_history since history began, reconstructed backwards from fact_stock_moves before; a row every day while the quantity is not zero and the day it reaches zero (etl.refresh_stock_daily, refreshed daily and at the end of each run that synced stock).",
+  config: { freshness: null },
+  data_tests: [{ unique: { arguments: { column_name: keyExpression(['day', 'product_id', 'location_id', 'company_id']) } } }],
+  columns: [
+    { name: 'day', description: "The day, in the company's business timezone", data_tests: ['not_null'] },
+    { name: 'product_id', description: 'Product (dim_products_product.odoo_id)', data_tests: ['not_null'] },
+    { name: 'location_id', description: 'Internal location (fact_stock_locations.odoo_id)', data_tests: ['not_null'] },
+    { name: 'company_id', description: 'Company (dim_branches.odoo_id)', data_tests: ['not_null'] },
+    { name: 'quantity', description: "Quantity at the end of the day, in the product's unit" },
+    { name: 'source', description: "'history' (the quants' versions) or 'moves' (reconstructed from the move lines)" },
+    { name: 'refreshed_at', description: 'When the row was computed' },
+  ],
+};
+
 /** The columns every history table adds to its table's (sql/functions/history.sql), as dbt snapshots name them. */
 const HISTORY_COLUMNS: DbtColumn[] = [
   { name: 'dbt_scd_id', description: "The version's id: md5 of the key and dbt_valid_from", data_tests: ['unique', 'not_null'] },
@@ -323,6 +341,7 @@ export function dbtSources(options: DbtSourcesOptions): DbtSourcesFile {
         tables: [
           ...entities.map((entity) => entityTable(entity, sourceName)),
           MISSING_DATA,
+          FACT_STOCK_DAILY,
           ...entities.filter((entity) => options.history?.includes(entity.table)).map((entity) => historyTable(entity, sourceName)),
         ],
       },

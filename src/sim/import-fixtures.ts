@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FINANCE_MODELS } from './served-models.ts';
+import { FINANCE_MODELS, STOCK_MOVE_MODELS } from './served-models.ts';
 
 const VERSIONS = ['16.0', '17.0', '18.0', '19.0'] as const;
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -41,10 +41,15 @@ for (const v of VERSIONS) {
   // The finance models go to finance.json (served after the others, account.* only with the module).
   const models: Record<string, unknown> = {};
   const finance: Record<string, unknown> = {};
+  const moves: Record<string, unknown> = {};
+  const stockMoves = new Set<string>(STOCK_MOVE_MODELS);
   for (const f of fs.readdirSync(path.join(src, 'fields')).sort()) {
     const model = f.replace(/\.json$/, '');
-    (model in FINANCE_MODELS ? finance : models)[model] = readJson(path.join(src, 'fields', f));
+    (model in FINANCE_MODELS ? finance : stockMoves.has(model) ? moves : models)[model] = readJson(path.join(src, 'fields', f));
   }
+  // The stock movements go to stock-moves.json (served after finance), stock.picking also alone (custom-models.ts).
+  fs.writeFileSync(path.join(out, 'stock-moves.json'), JSON.stringify(Object.fromEntries(STOCK_MOVE_MODELS.map((m) => [m, moves[m]]))));
+  fs.writeFileSync(path.join(out, 'stock.picking.json'), JSON.stringify(moves['stock.picking']));
   fs.writeFileSync(path.join(out, 'fields.json'), JSON.stringify(models));
   fs.writeFileSync(path.join(out, 'finance.json'), JSON.stringify(Object.fromEntries(Object.keys(FINANCE_MODELS).map((m) => [m, finance[m]]))));
   fs.copyFileSync(path.join(src, 'version.json'), path.join(out, 'version.json'));

@@ -23,7 +23,7 @@
  *
  * Control (in-process methods, also `POST /__sim/<action>` with a JSON array of the arguments, answering
  * `{result}`; the list is CONTROL_ACTIONS in src/sim/server/control.ts): create(model, values) → id; write(model, ids, values, {writeDate?}); archive(model, ids);
- * unlink(model, ids); stampAll(models?) (write_date = now on every record, as after a bulk import); setQuantQuantity(id, qty) and mergeQuants(ids) (no write_date change, no tombstone);
+ * unlink(model, ids); stampAll(models?) (write_date = now on every record, as after a bulk import); setQuantQuantity(id, qty) and mergeQuants(ids) (no write_date change, no tombstone); moveStock({product, from, to, quantity, pickingType?}) (a done picking now: move line + quants written through the ORM);
  * setClock(date) / advanceClock(ms) / now(); settings() / configure({latencyMs?, workers?}) (the table of
  * src/sim/settings.ts), setLatency(ms), setWorkers(n), load() → {workers, busy, queued}; injectFault({kind, rate?, onCall?, times?,
  * method?, model?}) → id / clearFaults(id?); callCounts() keyed `model:method` (`common:authenticate`) /

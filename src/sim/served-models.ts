@@ -44,6 +44,13 @@ export const FINANCE_MODELS: Record<string, 'base' | 'account'> = {
   'account.move.line': 'account',
 };
 
+/**
+ * The stock movements (recorded fields_get in stock-moves.json): the done move lines Odoo keeps, with the
+ * moves and pickings they belong to. Served after the finance models, so every other model's ir.model row
+ * keeps its id.
+ */
+export const STOCK_MOVE_MODELS = ['stock.picking', 'stock.move', 'stock.move.line'] as const;
+
 /** Models whose records Odoo creates without a company (shared by all companies) unless one is given. */
 export const SHARED_BY_DEFAULT = new Set(['res.partner', 'product.template', 'product.product', 'loyalty.program', 'uom.uom', 'crm.team']);
 
@@ -67,5 +74,7 @@ export function emptyDb(version: OdooVersion, seed: number, withBrand: boolean, 
     if (FINANCE_MODELS[model] === 'account' && !withAccount) continue;
     db.tables.set(model, new ModelTable(model, fields));
   }
+  const moves = loadVersionFile<Record<string, ModelFields>>(version, 'stock-moves.json');
+  for (const model of STOCK_MOVE_MODELS) db.tables.set(model, new ModelTable(model, moves[model]!));
   return db;
 }

@@ -145,6 +145,49 @@ export class SimDatabase {
     this.tableOrThrow('stock.quant').version++;
   }
 
+  /**
+   * A picking done now that moves `quantity` of a product from one location to another, as Odoo validates
+   * it: a picking (of `pickingType`, or none: an inventory adjustment), its move and one done move line
+   * (date = now), and the quants of the internal locations on either side updated through the ORM
+   * (stock.quant._update_available_quantity writes the quant, or creates it, so write_date moves). Returns
+   * the new ids.
+   */
+  moveStock(args: { product: number; from: number; to: number; quantity: number; pickingType?: number; company?: number }): { picking: number | false; move: number; line: number } {
+    const { product, from, to, quantity } = args;
+    const company = args.company ?? 1;
+    const locations = this.tableOrThrow('stock.location');
+    const usage = (id: number): unknown => locations.records.get(id)?.usage;
+    if (usage(from) === undefined || usage(to) === undefined) throw new Error('moveStock needs existing locations');
+    const now = dt(this.now().getTime());
+    let picking: number | false = false;
+    let reference = 'Product Quantity Updated';
+    if (args.pickingType !== undefined) {
+      const type = this.tableOrThrow('stock.picking.type').records.get(args.pickingType);
+      if (!type) throw new Error(`stock.picking.type(${args.pickingType}) does not exist`);
+      const pickings = this.tableOrThrow('stock.picking');
+      reference = `SIM/${String(type.sequence_code ?? 'MOVE')}/${String(pickings.nextId).padStart(5, '0')}`;
+      picking = this.create('stock.picking', { name: reference, picking_type_id: args.pickingType, location_id: from, location_dest_id: to, state: 'done', scheduled_date: now, date: now, date_done: now, origin: false, partner_id: false, company_id: company, move_type: 'direct' });
+    }
+    const pickingTypeId = args.pickingType ?? false;
+    const move = this.create('stock.move', {
+      name: reference, reference, product_id: product, product_uom: 1, product_uom_qty: quantity, product_qty: quantity, quantity, quantity_done: quantity, picked: true,
+      location_id: from, location_dest_id: to, picking_id: picking, picking_type_id: pickingTypeId, state: 'done', date: now, company_id: company, procure_method: 'make_to_stock', origin: false,
+    });
+    const line = this.create('stock.move.line', {
+      move_id: move, picking_id: picking, picking_type_id: pickingTypeId, reference, product_id: product, product_uom_id: 1, qty_done: quantity, quantity, quantity_product_uom: quantity, picked: true,
+      reserved_qty: 0, reserved_uom_qty: 0, location_id: from, location_dest_id: to, lot_id: false, lot_name: false, package_id: false, result_package_id: false, owner_id: false,
+      state: 'done', date: now, company_id: company,
+    });
+    const quants = this.tableOrThrow('stock.quant');
+    for (const [location, delta] of [[from, -quantity], [to, quantity]] as const) {
+      if (usage(location) !== 'internal') continue;
+      const quant = [...quants.records.values()].find((q) => q.product_id === product && q.location_id === location && !q.lot_id && !q.package_id && !q.owner_id);
+      if (quant) this.write('stock.quant', [quant.id], { quantity: Number(quant.quantity ?? 0) + delta, ...(delta > 0 ? { in_date: now } : {}) });
+      else this.create('stock.quant', { product_id: product, location_id: location, company_id: company, quantity: delta, reserved_quantity: 0, inventory_quantity: 0, in_date: now, lot_id: false, package_id: false, owner_id: false });
+    }
+    return { picking, move, line };
+  }
+
   /** Odoo's `_merge_quants`: quantities summed into the first id, the others deleted by raw SQL. */
   mergeQuants(ids: number[]): number {
     const t = this.tableOrThrow('stock.quant');

@@ -201,6 +201,14 @@ export class Db {
       const only = variants.length === 1 && pp ? pp.records.get(variants[0]!) : undefined;
       return only && pp ? this.value(pp, only, 'standard_price', company) : 0;
     }
+    // A move line's operation type is its picking's (stock.move.line._compute_picking_type_id), its
+    // reference its move's (a related field, not stored on 19).
+    if (t.name === 'stock.move.line' && (field === 'picking_type_id' || field === 'reference')) {
+      const [model, link, of] = field === 'picking_type_id' ? ['stock.picking', 'picking_id', 'picking_type_id'] : ['stock.move', 'move_id', 'reference'];
+      const parentTable = this.tables.get(model);
+      const parent = parentTable?.records.get(rec[link] as number);
+      return parentTable && parent ? this.value(parentTable, parent, of, company) : false;
+    }
     if ((t.name === 'product.product' || t.name === 'product.template') && (field === 'cost_method' || field === 'valuation')) {
       const cat = this.tables.get('product.category');
       const categ = cat?.records.get(this.value(t, rec, 'categ_id', company) as number);

@@ -21,12 +21,12 @@ import { fixturesDir } from '../support/fixtures-dir.ts';
 
 const versions = readdirSync(fixturesDir).filter((d) => /^\d+\.0$/.test(d));
 const readJson = (...p: string[]): unknown => JSON.parse(readFileSync(path.join(fixturesDir, ...p), 'utf8'));
-// fields_get as recorded, from the simulator's copy (fields.json and finance.json per version, not duplicated under test/).
+// fields_get as recorded, from the simulator's copy (fields.json, finance.json and stock-moves.json per version, not duplicated under test/).
 const fieldsByVersion = new Map<string, Record<string, FieldsGetResult>>();
 function fieldsOf(version: string, model: string): FieldsGetResult {
   if (!fieldsByVersion.has(version)) {
     const v = version as OdooVersion;
-    fieldsByVersion.set(version, { ...loadVersionFile<Record<string, FieldsGetResult>>(v, 'fields.json'), ...loadVersionFile<Record<string, FieldsGetResult>>(v, 'finance.json') });
+    fieldsByVersion.set(version, { ...loadVersionFile<Record<string, FieldsGetResult>>(v, 'fields.json'), ...loadVersionFile<Record<string, FieldsGetResult>>(v, 'finance.json'), ...loadVersionFile<Record<string, FieldsGetResult>>(v, 'stock-moves.json') });
   }
   return fieldsByVersion.get(version)![model]!;
 }

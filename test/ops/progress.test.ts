@@ -135,8 +135,9 @@ describe('odoo-etl sync output', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).not.toMatch(ANSI);
     expect(result.stdout).toMatch(/^fact_sales_lines\s+done\s+1,000\/1,000\s/m);
-    // 33 tables (25 before finance added its 8; the simulator has the account module) and heal_missing
-    expect(result.stdout).toMatch(/^total\s+run \d+ succeeded\s+34\/34 steps done/m);
+    // 34 tables (25 before finance added its 8; the simulator has the account module; fact_stock_moves since
+    // issue 23) and heal_missing
+    expect(result.stdout).toMatch(/^total\s+run \d+ succeeded\s+35\/35 steps done/m);
     expect(result.stdout).toMatch(/^entity\s+status\s+mode\s+read\s+inserted/m);
   });
 

@@ -96,7 +96,7 @@ describe('retention', () => {
     for (;;) {
       const known = (await knownCrontabs(h.db.pool)).map((c) => c.identifier).sort();
       if (known.includes('odoo-etl:prune')) {
-        expect(known).toEqual(['odoo-etl:prune', 'odoo-etl:reconcile', 'odoo-etl:sync']);
+        expect(known).toEqual(['odoo-etl:prune', 'odoo-etl:reconcile', 'odoo-etl:stock-daily', 'odoo-etl:sync']);
         break;
       }
       if (Date.now() > deadline) throw new Error(`the prune cron item was not registered: ${known.join(', ')}`);

@@ -48,7 +48,7 @@ describe('status and missing', () => {
     expect(status.database).toContain(db.name);
     expect(status.odoo).toEqual({ url: sim.url, db: sim.db, username: 'admin', transport: 'auto' });
     expect(result.stdout).not.toContain('"admin@');
-    expect(status.schedule.map((s) => s.identifier)).toEqual(['odoo-etl:sync', 'odoo-etl:reconcile', 'odoo-etl:prune']);
+    expect(status.schedule.map((s) => s.identifier)).toEqual(['odoo-etl:sync', 'odoo-etl:reconcile', 'odoo-etl:prune', 'odoo-etl:stock-daily']);
     for (const s of status.schedule) {
       expect(s.next).toHaveLength(3);
       expect(Date.parse(s.next[0]!)).toBeGreaterThan(Date.parse(status.generatedAt));

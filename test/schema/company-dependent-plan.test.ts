@@ -7,7 +7,7 @@ import { CompanyDependentColumnError, entities, getEntity, ODOO_SERIES, planSour
 import { loadVersionFile } from '../../src/sim/versions.ts';
 
 const recorded = Object.fromEntries(
-  ODOO_SERIES.map((v) => [v, { ...loadVersionFile<Record<string, Record<string, unknown>>>(v, 'fields.json'), ...loadVersionFile<Record<string, Record<string, unknown>>>(v, 'finance.json') }]),
+  ODOO_SERIES.map((v) => [v, { ...loadVersionFile<Record<string, Record<string, unknown>>>(v, 'fields.json'), ...loadVersionFile<Record<string, Record<string, unknown>>>(v, 'finance.json'), ...loadVersionFile<Record<string, Record<string, unknown>>>(v, 'stock-moves.json') }]),
 ) as Record<OdooSeries, Record<string, Record<string, unknown>>>;
 
 describe.each(ODOO_SERIES)('company-dependent columns on the recorded Odoo %s', (series) => {

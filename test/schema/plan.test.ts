@@ -17,7 +17,7 @@ import { posCategoryIds, productIsStorable, productType } from '../../src/entiti
 import { loadVersionFile } from '../../src/sim/versions.ts';
 
 const recorded = Object.fromEntries(
-  ODOO_SERIES.map((v) => [v, { ...loadVersionFile<Record<string, Record<string, unknown>>>(v, 'fields.json'), ...loadVersionFile<Record<string, Record<string, unknown>>>(v, 'finance.json') }]),
+  ODOO_SERIES.map((v) => [v, { ...loadVersionFile<Record<string, Record<string, unknown>>>(v, 'fields.json'), ...loadVersionFile<Record<string, Record<string, unknown>>>(v, 'finance.json'), ...loadVersionFile<Record<string, Record<string, unknown>>>(v, 'stock-moves.json') }]),
 ) as Record<OdooSeries, Record<string, Record<string, unknown>>>;
 
 describe('entity specs on the recorded Odoo servers', () => {

@@ -9,7 +9,11 @@ const TABLES = [
   'fact_stock_locations', 'fact_stock', 'all_sales', 'fact_sales_lines', 'fact_purchases', 'missing_data',
   // finance (issue 22)
   'dim_currencies', 'fact_currency_rates', 'dim_accounts', 'dim_account_codes', 'dim_journals', 'dim_taxes', 'fact_invoices', 'fact_journal_items',
+  // stock at any date (issue 23): the done move lines, and fact_stock_daily (computed in the warehouse, no entity)
+  'fact_stock_moves', 'fact_stock_daily',
 ];
+/** Tables the warehouse computes itself (sql/functions/stock_daily.sql), not mirrored from Odoo. */
+const COMPUTED = ['missing_data', 'fact_stock_daily'];
 // The history tables of HISTORY's default (issue 23), which migrate creates: keyed by the table's key and dbt_valid_from.
 const HISTORY_TABLES = ['fact_stock', 'dim_products', 'dim_products_product', 'dim_product_costs', 'dim_customers'].map((t) => `${t}_history`);
 
@@ -22,13 +26,13 @@ describe('the migrated schema', () => {
     await s.close();
   });
 
-  it('has the 33 mirrored tables of the design plus missing_data and the default history tables, and the registry names the same 33', async () => {
+  it('has the 34 mirrored tables of the design plus missing_data, fact_stock_daily and the default history tables, and the registry names the same 34', async () => {
     const { rows } = await s.client.query<{ name: string }>(
       `select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
         where n.nspname = 'public' and c.relkind = 'r'`,
     );
     expect(rows.map((r) => r.name).sort()).toEqual([...TABLES, ...HISTORY_TABLES].sort());
-    expect(entities.map((e) => e.table).sort()).toEqual(TABLES.filter((t) => t !== 'missing_data').sort());
+    expect(entities.map((e) => e.table).sort()).toEqual(TABLES.filter((t) => !COMPUTED.includes(t)).sort());
   });
 
   it('keys every table as the design says', async () => {
@@ -49,7 +53,8 @@ describe('the migrated schema', () => {
     expect(keys.missing_data).toEqual(['id']);
     expect(keys.dim_product_costs).toEqual(['product_id', 'company_id']);
     expect(keys.dim_account_codes).toEqual(['account_id', 'company_id']);
-    for (const t of TABLES.filter((t) => !['dim_promotion_types', 'dim_branches_branch_ref', 'all_sales', 'fact_sales_lines', 'missing_data', 'dim_product_costs', 'dim_account_codes'].includes(t))) {
+    expect(keys.fact_stock_daily).toEqual(['day', 'product_id', 'location_id', 'company_id']);
+    for (const t of TABLES.filter((t) => !['dim_promotion_types', 'dim_branches_branch_ref', 'all_sales', 'fact_sales_lines', 'missing_data', 'dim_product_costs', 'dim_account_codes', 'fact_stock_daily'].includes(t))) {
       expect(keys[t], t).toEqual(['odoo_id']);
     }
   });

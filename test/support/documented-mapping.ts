@@ -101,6 +101,17 @@ const TEMPLATE_CATEGORY: Array<[string, string]> = [['product_tmpl_id', 'product
  * the company's partner (res.company.partner_id → res.partner.tz), UTC when that partner has none (the test
  * harness sets no BUSINESS_TIMEZONE). Unknown when the recording lacks the company or its partner.
  */
+/** A datetime field's day in the tz of the record's company's partner, else UTC. */
+function dayInCompanyZone(value: unknown, companyId: unknown, recorded: Recorded): unknown {
+  if (typeof value !== 'string') return null;
+  const company = (recorded['res.company'] ?? []).find((c) => c.id === m2oId(companyId));
+  const partner = company && (recorded['res.partner'] ?? []).find((p) => p.id === m2oId(company.partner_id));
+  if (!partner) return UNKNOWN;
+  const zone = typeof partner.tz === 'string' && partner.tz ? partner.tz : 'UTC';
+  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(`${value.replace(' ', 'T')}Z`));
+}
+const moveBusinessDate = computed(['date', 'company_id'], "date's day in the tz of the company's partner, else UTC", (r, recorded) => dayInCompanyZone(r.date, r.company_id, recorded));
+
 const businessDate = computed(['date_order', 'company_id'], "date_order's day in the tz of the company's partner, else UTC", (r, recorded) => {
   if (typeof r.date_order !== 'string') return null;
   const company = (recorded['res.company'] ?? []).find((c) => c.id === m2oId(r.company_id));
@@ -359,6 +370,29 @@ export const DOCUMENTED_MAPPING: Record<string, DocumentedTable> = {
       product_id: 'product_id', location_id: 'location_id', company_id: 'company_id', lot_id: 'lot_id', package_id: 'package_id', owner_id: 'owner_id',
       quantity: 'quantity', reserved_quantity: 'reserved_quantity', inventory_quantity: 'inventory_quantity', in_date: 'in_date',
       inventory_date: 'inventory_date', create_date: 'create_date',
+    } }],
+  },
+  fact_stock_moves: {
+    key: ['odoo_id'],
+    active: false,
+    sources: [{ model: 'stock.move.line', columns: {
+      product_id: 'product_id', lot_id: 'lot_id',
+      lot_name: computed(['lot_id', 'lot_name'], "the lot's name (lot_id's display name), else the line's lot_name", (r) =>
+        Array.isArray(r.lot_id) ? r.lot_id[1] : typeof r.lot_name === 'string' && r.lot_name !== '' ? r.lot_name : null),
+      location_id: 'location_id', location_dest_id: 'location_dest_id',
+      // in the product's unit: 16 has only the line's qty_done (in product_uom_id); 17+ store Odoo's conversion
+      quantity: v('qty_done', 'quantity_product_uom', 'quantity_product_uom', 'quantity_product_uom'),
+      quantity_uom: v('qty_done', 'quantity', 'quantity', 'quantity'),
+      uom_id: 'product_uom_id', date: 'date', business_date: moveBusinessDate,
+      // stored on 16–18; on 19 a non-stored related field of the move
+      reference: v('reference', 'reference', 'reference', related('reference', [['move_id', 'stock.move']], 'reference')),
+      // not stored on any version: the picking's type (_compute_picking_type_id), none without a picking
+      picking_type_id: computed(['picking_type_id'], "the picking's operation type; false without a picking", (r, recorded) => {
+        if (r.picking_id === false) return false;
+        const picking = (recorded['stock.picking'] ?? []).find((p) => p.id === m2oId(r.picking_id));
+        return picking ? picking.picking_type_id : UNKNOWN;
+      }),
+      picking_id: 'picking_id', move_id: 'move_id', company_id: 'company_id', create_date: 'create_date',
     } }],
   },
   all_sales: {

@@ -142,8 +142,8 @@ describe.each(SERIES)('the mapping against the records of a real Odoo %s', (seri
   });
 
   it('fills every column of every table with the recorded value of the field the documented mapping names', async () => {
-    // the recorded fields_get: the sales/stock/hr models, and the finance models (finance.json)
-    const fieldsGet = { ...loadVersionFile<Record<string, ModelFields>>(series, 'fields.json'), ...loadVersionFile<Record<string, ModelFields>>(series, 'finance.json') };
+    // the recorded fields_get: the sales/stock/hr models, the finance models (finance.json), the stock movements (stock-moves.json)
+    const fieldsGet = { ...loadVersionFile<Record<string, ModelFields>>(series, 'fields.json'), ...loadVersionFile<Record<string, ModelFields>>(series, 'finance.json'), ...loadVersionFile<Record<string, ModelFields>>(series, 'stock-moves.json') };
     const recorded = recordedSamples(series);
     harness = await startHarness({ sim: { version: series, recordedRecords: servedRecords(series, recorded, fieldsGet) } });
     const report = await harness.sync({ full: true });

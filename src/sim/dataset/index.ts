@@ -18,6 +18,8 @@ import { generatePurchases } from './purchase.ts';
 import { generateSales } from './sales.ts';
 import { generateSites } from './sites.ts';
 import { generateQuants } from './stock.ts';
+import { generateStockMoves } from './stock-moves.ts';
+import { STOCK_MOVE_MODELS } from '../served-models.ts';
 
 export { ADMIN_UID, DATA_EPOCH, demoUid, dt, type DatasetOptions } from './context.ts';
 
@@ -34,6 +36,7 @@ export function generateDataset(db: Db, o: DatasetOptions): void {
   generateSales(g, companies, branch, saleable, customers, [ADMIN_UID, o.demoUid]);
   generatePurchases(g, companies, branch, saleable, vendors);
   generateFinance(g, companies); // a random sequence of its own: the records above stay as they were
+  generateStockMoves(g); // the moves behind the quants, a random sequence of its own too
 
   g.put('ir.config_parameter', { id: 1, key: 'web.base.url', value: 'http://localhost:8069', ...g.dimStamp() });
   g.put('ir.config_parameter', { id: 2, key: 'database.uuid', value: `00000000-0000-4000-8000-${String(o.seed).padStart(12, '0')}`, ...g.dimStamp() });
@@ -46,4 +49,6 @@ export function generateDataset(db: Db, o: DatasetOptions): void {
   }
 
   for (const t of db.tables.values()) t.pool = [...t.records.keys()].slice(0, 5);
+  // No derived many2one points at them (account.move.stock_move_id stays false, as before they were served).
+  for (const model of STOCK_MOVE_MODELS) db.table(model)!.pool = [];
 }

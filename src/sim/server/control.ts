@@ -8,7 +8,7 @@ import { PyFloat } from '../xmlrpc-codec.ts';
 
 export const CONTROL_ACTIONS = [
   // data, as Odoo's users and jobs would change it
-  'create', 'write', 'setProperty', 'setUserCompany', 'archive', 'unlink', 'setQuantQuantity', 'mergeQuants', 'stampAll',
+  'create', 'write', 'setProperty', 'setUserCompany', 'archive', 'unlink', 'setQuantQuantity', 'mergeQuants', 'moveStock', 'stampAll',
   // the clock
   'setClock', 'advanceClock', 'now',
   // the server's behaviour (src/sim/settings.ts)
