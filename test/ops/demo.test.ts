@@ -22,7 +22,7 @@ describe('odoo-etl demo', () => {
     expect(result.code, result.stderr.slice(-2000)).toBe(0);
     const out = result.stdout;
     expect(out).not.toMatch(ANSI);
-    for (const step of ['Full sync', 'Changing records in Odoo', 'Incremental sync', 'The changed invoices in the warehouse', 'A 10% discount', 'The price history', 'Reconciling deletions', 'Status']) expect(out).toContain(`==> ${step}`);
+    for (const step of ['Full sync', 'Changing records in Odoo', 'Incremental sync', 'Stock at HQ/Stock', 'The changed invoices in the warehouse', 'A 10% discount', 'The price history', 'Reconciling deletions', 'Status']) expect(out).toContain(`==> ${step}`);
 
     // The status table: every entity ok and with rows.
     const statusPart = out.slice(out.indexOf('==> Status'));
@@ -47,6 +47,19 @@ describe('odoo-etl demo', () => {
     expect(invoices).toMatch(/^\s+INV\/\d{4}\/\d{5}\s+out_invoice\s+posted\s+total \S+\s+payment paid\s+residual 0\s+\(was not_paid; 4 journal items posted\)$/m);
     expect(invoices).toMatch(/^\s+INV\/\d{4}\/\d{5}\s+out_invoice\s+posted\s+total \S+\s+payment not_paid\s+residual \S+\s+\(was a draft; 4 journal items posted\)$/m);
     expect(invoices).toMatch(/^\s+PBNK\d\/\d{4}\/\d{5}\s+entry\s+posted\s+total \S+\s+\(new: the payment; 2 journal items posted\)$/m);
+
+    // Yesterday's stock beside today's: in the seeded dataset HQ/Stock (stock.location 8) holds 90 of product.product(4)
+    // NW00004, 93 of (10) NW00008 and 73 of (13) NW00010-BLUE; the demo delivers 5 of the first and receives 12 of the
+    // second today, as done pickings: fact_stock_daily has yesterday's quantities, counted back from the moves, and today's.
+    expect(out).toMatch(/^\s+delivered 5 of product\.product\(4\) from HQ\/Stock to a customer \(picking \S+, done\)$/m);
+    expect(out).toMatch(/^\s+received 12 of product\.product\(10\) into HQ\/Stock \(picking \S+, done\)$/m);
+    const stock = out.slice(out.indexOf('==> Stock at HQ/Stock at the end of yesterday and now'), out.indexOf('==> The changed invoices in the warehouse'));
+    expect(stock.split('\n').slice(1).map((l) => l.trim()).filter((l) => l !== '').map((l) => l.split(/\s{2,}/))).toEqual([
+      ['product', 'yesterday', 'today'],
+      ['NW00004 Organic Pack 4', '90', '85', '(delivered 5 today)'],
+      ['NW00008 Nordic Bundle 8', '93', '105', '(received 12 today)'],
+      ['NW00010-BLUE Nordic Selection 10', '73', '73'],
+    ]);
 
     // The price history: product.template(1) "Organic Pack 1" of the seeded dataset costs 17.36 (its write_date
     // 2025-10-20 08:16:48); the demo raises it to 18.36, syncs, discounts it 10% to 16.52, syncs products, and
