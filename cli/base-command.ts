@@ -107,7 +107,6 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     try {
       const declared = loadDeclarations(this.settings.ODOO_ETL_TABLES);
       useDeclarations(declared.tables);
-      if (declared.tables.some((t) => t.history)) this.logger.warn({ file: declared.file }, 'history: true is accepted but not active yet: no history is kept');
     } catch (error) {
       if (error instanceof DeclarationError) this.error(error.message, { exit: 2 });
       throw error;

@@ -9,8 +9,10 @@ export default class Demo extends BaseCommand<typeof Demo> {
     'Starts the embedded PostgreSQL (data under ODOO_ETL_HOME, default ./.odoo-etl, in a database of its own, ' +
     `"${DEMO_DATABASE}", recreated on every demo) and the built-in Odoo 17 simulator, then: creates the schema, runs a full ` +
     'sync of every table, changes records in the simulated Odoo (create, update, archive, delete, an order line whose ' +
-    'product arrives late, one whose product was deleted, a draft invoice posted, an invoice paid), runs an incremental sync ' +
-    '(missing references are loaded as inferred rows and healed), shows the changed invoices as the warehouse has them, ' +
+    'product arrives late, one whose product was deleted, a draft invoice posted, an invoice paid, a delivery and a receipt of stock), ' +
+    'runs an incremental sync (missing references are loaded as inferred rows and healed), shows a few products\' stock ' +
+    'at the end of yesterday beside today (fact_stock_daily), shows the changed invoices as the warehouse has them, ' +
+    "changes the product's price again and prints its price history (dim_products_history), " +
     'reconciles deletions and prints the status and how to open the data with psql or a BI tool. Your ODOO_* and DATABASE_URL settings are not used. With --keep, the database and the simulator stay up until Ctrl+C.';
   static override examples = ['<%= config.bin %> demo', '<%= config.bin %> demo --keep   # then open the data with psql or Metabase'];
   static override flags = {

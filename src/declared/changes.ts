@@ -51,7 +51,7 @@ export function renderDeclaredTables(report: DeclaredTablesReport): string[] {
   const change = (c: DeclaredTablesReport['tables'][number]['changes'][number]) =>
     `    ${c.at}  ${c.action.replaceAll('_', ' ')}${c.column ? ` ${c.column}` : ''}${c.detail ? ` (${c.detail})` : ''}`;
   for (const t of report.tables) {
-    lines.push(`${t.table} ← ${t.model}, ${t.sync}${t.history ? ', history (not active yet)' : ''}: ${t.columns.join(', ')}`);
+    lines.push(`${t.table} ← ${t.model}, ${t.sync}${t.history ? ', history' : ''}: ${t.columns.join(', ')}`);
     if (t.changes.length === 0) lines.push('    not migrated yet: run odoo-etl migrate');
     lines.push(...t.changes.map(change));
   }

@@ -71,7 +71,7 @@ export function scaffoldDeclaration(model: string, fieldsGet: Record<string, unk
     `    model: ${model}`,
     `    sync: ${hasWriteDate ? 'incremental' : 'snapshot'}${hasWriteDate ? '' : '  # the model has no write_date: every run reads it all'}`,
     ...('active' in all && all.active!.type === 'boolean' ? ['    active: true'] : []),
-    '    history: false  # not active yet',
+    '    history: false  # true: keep every version of the rows in <table>_history (README, History)',
     '    columns:',
     ...lines,
     ...left,

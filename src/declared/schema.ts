@@ -59,7 +59,7 @@ export const declaredTableSchema = z
     domain: z.array(domainLeaf).optional(),
     /** Mirror Odoo's `active` flag (archived records are read either way). */
     active: z.boolean().default(false),
-    /** Keep the history of each row (not active yet: accepted and validated only). */
+    /** Keep every version of the rows in <table>_history: added to HISTORY unless HISTORY=none (src/history/setting.ts). */
     history: z.boolean().default(false),
     columns: z.record(columnName, column).refine((c) => Object.keys(c).length > 0, 'declare at least one column'),
   })

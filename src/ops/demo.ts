@@ -3,9 +3,11 @@
  * under ODOO_ETL_HOME, in its own database `odoo_etl_demo`, recreated on every demo so it never mixes
  * with a real warehouse) and the built-in Odoo 17 simulator serving a small retail dataset:
  * migrate, full sync, then change records in "Odoo" (create, update, archive, delete, an order line
- * whose product arrives late, one whose product was deleted, a draft invoice posted and an invoice paid),
- * incremental sync with healing of the missing references, the changed invoices as the warehouse now has
- * them, delete reconciliation, and the status.
+ * whose product arrives late, one whose product was deleted, a draft invoice posted and an invoice paid, a
+ * delivery and a receipt of stock), incremental sync with healing of the missing references, yesterday's
+ * end-of-day stock of a location beside today's (fact_stock_daily), the changed invoices as the warehouse now has
+ * them, a second price change of a product and that product's price history (dim_products_history), delete
+ * reconciliation, and the status.
  */
 import path from 'node:path';
 import pg from 'pg';
@@ -26,6 +28,7 @@ import { followRun } from '../worker/follow.ts';
 import { reconcileDeletions } from '../sync/reconcile.ts';
 import type { RunReport } from '../sync/run-report.ts';
 import { startRun } from '../sync/run.ts';
+import { readHistory, renderHistory } from './history.ts';
 import { getMissing, renderMissing } from './missing.ts';
 import type { ProgressRenderer } from './progress.ts';
 import { getStatus, renderStatus, type Status } from './status.ts';
@@ -107,8 +110,23 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     say('==> Incremental sync (odoo-etl sync): only what changed since each table\'s watermark is read');
     runs.push(await syncOnce(url, context, options, false));
 
+    say(`==> Stock at ${changes.stock.locationName} at the end of yesterday and now (fact_stock_daily: the end-of-day quantity per product, location and day; see README, Stock at any date)`);
+    for (const line of await stockLines(pool, changes.stock)) say(`    ${line}`);
+
     say('==> The changed invoices in the warehouse (fact_invoices; their lines are in fact_journal_items)');
     for (const line of await invoiceLines(pool, changes.invoices)) say(`    ${line}`);
+
+    // The price changes again, and the next sync of products reads it: the product now has three versions,
+    // each kept in dim_products_history (HISTORY's default keeps it, see README "History").
+    const price = changes.price;
+    const discounted = Math.round(price.raised * 0.9 * 100) / 100;
+    sim.write('product.template', [price.id], { list_price: discounted });
+    say(`==> A 10% discount on product.template(${price.id}) "${price.name}": ${formatPrice(price.raised)} → ${formatPrice(discounted)}, then a sync of products (odoo-etl sync --entity dim_products)`);
+    runs.push(await syncOnce(url, context, options, false, ['dim_products']));
+
+    say(`==> The price history of "${price.name}" (odoo-etl history dim_products --key ${price.id}): every version the syncs saw, from dim_products_history`);
+    const history = await readHistory(pool, 'dim_products', { key: String(price.id) });
+    for (const line of renderHistory(history, { columns: ['list_price'] })) say(`    ${line}`);
 
     say('==> Reconciling deletions (odoo-etl reconcile): Odoo keeps no trace of a deleted record, so ids are compared');
     const reconciled = await reconcileDeletions(context);
@@ -141,8 +159,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   }
 }
 
-async function syncOnce(url: string, context: SyncContext, options: DemoOptions, full: boolean): Promise<RunReport> {
-  const run = await startRun(context.pool, { full, trigger: 'cli' });
+async function syncOnce(url: string, context: SyncContext, options: DemoOptions, full: boolean, entities?: string[]): Promise<RunReport> {
+  const run = await startRun(context.pool, { full, trigger: 'cli', entities });
   if (!run.started) throw new Error(`the demo run could not start: ${run.reason}`);
   const progress = options.progress();
   const report = await followRun({
@@ -159,14 +177,17 @@ async function syncOnce(url: string, context: SyncContext, options: DemoOptions,
 }
 
 /** The everyday changes of an Odoo database, made through the simulator's control API. */
-function changeOdoo(sim: Simulator): { said: string[]; invoices: Array<{ id: number; was: string }> } {
+function changeOdoo(sim: Simulator): { said: string[]; invoices: Array<{ id: number; was: string }>; price: { id: number; name: string; was: number; raised: number }; stock: StockChange } {
   const said: string[] = [];
   const customer = sim.create('res.partner', { name: 'Demo Customer (new)', customer_rank: 1, email: 'new.customer@example.com', is_company: false });
   said.push(`created customer res.partner(${customer})`);
 
+  // A write through the simulator's ORM, which stamps write_date as Odoo does: the version starts then.
   const product = sim.records('product.template')[0]!;
-  sim.write('product.template', [product.id], { list_price: Number(product.list_price ?? 0) + 1 });
-  said.push(`raised the price of product.template(${product.id}) "${String(product.name)}"`);
+  const was = Number(product.list_price ?? 0);
+  const price = { id: product.id, name: String(product.name), was, raised: Math.round((was + 1) * 100) / 100 };
+  sim.write('product.template', [product.id], { list_price: price.raised });
+  said.push(`raised the price of product.template(${product.id}) "${price.name}" from ${formatPrice(was)} to ${formatPrice(price.raised)}`);
 
   const partners = sim.records('res.partner').filter((p) => p.id !== customer && p.active !== false);
   const archived = partners[partners.length - 1]!;
@@ -208,7 +229,64 @@ function changeOdoo(sim: Simulator): { said: string[]; invoices: Array<{ id: num
     said.push(`paid the invoice account.move(${unpaid.id}) ${String(unpaid.name)}: bank entry account.move(${payment.paymentId}) ${payment.paymentName} reconciled with it`);
     invoices.push({ id: unpaid.id, was: 'was not_paid' }, { id: payment.paymentId, was: 'new: the payment' });
   }
-  return { said, invoices };
+  const stock = moveStock(sim, said);
+  return { said, invoices, price, stock };
+}
+
+interface StockChange {
+  location: number;
+  locationName: string;
+  /** The products shown, the first ones stored at the location. */
+  products: number[];
+  /** What was done to each product today (a delivery, a receipt), for the table. */
+  notes: Map<number, string>;
+}
+
+/**
+ * Today's stock movements at the first company's stock location, as done pickings (move lines and quants
+ * written as Odoo writes them): a delivery of one product to a customer and a receipt of another.
+ */
+function moveStock(sim: Simulator, said: string[]): StockChange {
+  const types = sim.records('stock.picking.type').filter((t) => t.company_id === 1);
+  const delivery = types.find((t) => t.code === 'outgoing')!;
+  const receipt = types.find((t) => t.code === 'incoming')!;
+  const location = Number(delivery.default_location_src_id);
+  const locationName = String(sim.records('stock.location').find((l) => l.id === location)!.complete_name);
+  const customers = sim.records('stock.location').find((l) => l.usage === 'customer')!.id;
+  const products = [...new Set(sim.records('stock.quant').filter((q) => q.location_id === location).map((q) => Number(q.product_id)))].slice(0, 3);
+  const [out, into] = products;
+  const notes = new Map<number, string>();
+  const delivered = sim.moveStock({ product: out!, from: location, to: customers, quantity: 5, pickingType: delivery.id });
+  said.push(`delivered 5 of product.product(${out}) from ${locationName} to a customer (picking ${String(sim.records('stock.picking').find((p) => p.id === delivered.picking)!.name)}, done)`);
+  notes.set(out!, 'delivered 5 today');
+  const received = sim.moveStock({ product: into!, from: Number(receipt.default_location_src_id), to: location, quantity: 12, pickingType: receipt.id });
+  said.push(`received 12 of product.product(${into}) into ${locationName} (picking ${String(sim.records('stock.picking').find((p) => p.id === received.picking)!.name)}, done)`);
+  notes.set(into!, 'received 12 today');
+  return { location, locationName, products, notes };
+}
+
+/** Yesterday's end-of-day quantity beside today's, per product shown (no row on a day: nothing held then). */
+async function stockLines(pool: DatabasePool, stock: StockChange): Promise<string[]> {
+  const rows = await pool.any(sql.type(z.object({ product_id: z.number(), product: z.string().nullable(), yesterday: z.string(), today: z.string() }))`
+    with today as (select max(day) as day from fact_stock_daily where location_id = ${stock.location})
+    select p.odoo_id as product_id, coalesce(p.default_code || ' ', '') || tmpl.name as product,
+           coalesce(sum(d.quantity) filter (where d.day = t.day - 1), 0)::text as yesterday,
+           coalesce(sum(d.quantity) filter (where d.day = t.day), 0)::text as today
+      from dim_products_product p
+      left join dim_products tmpl on tmpl.odoo_id = p.product_tmpl_id
+      cross join today t
+      left join fact_stock_daily d on d.product_id = p.odoo_id and d.location_id = ${stock.location} and d.day >= t.day - 1
+     where p.odoo_id = any(${sql.array(stock.products, 'int4')})
+     group by p.odoo_id, p.default_code, tmpl.name order by p.odoo_id`);
+  const width = Math.max(7, ...rows.map((r) => (r.product ?? '').length));
+  return [
+    `${'product'.padEnd(width)}  ${'yesterday'.padStart(9)}  ${'today'.padStart(5)}`,
+    ...rows.map((r) => `${(r.product ?? '').padEnd(width)}  ${r.yesterday.padStart(9)}  ${r.today.padStart(5)}${stock.notes.has(r.product_id) ? `  (${stock.notes.get(r.product_id)})` : ''}`),
+  ];
+}
+
+function formatPrice(value: number): string {
+  return value.toFixed(2);
 }
 
 /** The changed invoices' rows as the incremental sync left them, one line each. */

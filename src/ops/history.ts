@@ -145,9 +145,9 @@ const QUIET = ['synced_at', 'inferred', 'deleted_at'];
 /**
  * Text: one line per version, `from → to  change (source)` then, for a key's versions, what changed from the
  * previous version (`list_price: 10 → 12`; the first version shows its columns that are not null); for a
- * table at a time, each row's key and its columns that are not null.
+ * table at a time, each row's key and its columns that are not null. `columns`: only these are shown.
  */
-export function renderHistory(report: HistoryReport): string[] {
+export function renderHistory(report: HistoryReport, options: { columns?: string[] } = {}): string[] {
   const lines: string[] = [];
   const what = report.key ? ` ${Object.entries(report.key).map(([k, v]) => `${k}=${v}`).join(',')}` : '';
   const when = report.at ? ` at ${report.at}` : '';
@@ -156,7 +156,7 @@ export function renderHistory(report: HistoryReport): string[] {
   for (const v of report.versions) {
     const keyText = report.key ? '' : `${Object.entries(v.key).map(([k, val]) => `${k}=${show(val)}`).join(',')}  `;
     const head = `${keyText}${v.validFrom} → ${v.validTo ?? 'now'}  ${v.change} (${v.validFromSource})${v.deleted ? ' deleted' : ''}`;
-    const columns = Object.entries(v.row).filter(([c]) => !QUIET.includes(c) && !(c in v.key));
+    const columns = Object.entries(v.row).filter(([c]) => (options.columns ? options.columns.includes(c) : !QUIET.includes(c)) && !(c in v.key));
     const changed =
       report.key && previous
         ? columns.filter(([c, val]) => JSON.stringify(val) !== JSON.stringify(previous![c])).map(([c, val]) => `${c}: ${show(previous![c])} → ${show(val)}`)
