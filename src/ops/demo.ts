@@ -120,6 +120,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     // each kept in dim_products_history (HISTORY's default keeps it, see README "History").
     const price = changes.price;
     const discounted = Math.round(price.raised * 0.9 * 100) / 100;
+    // Odoo stamps write_date to the second: a write in the second of the raise would not move it, and its
+    // version would start when odoo-etl saw it ('observed', see README "History"). On a fast machine the sync
+    // between them takes less than a second, so the discount waits for Odoo's clock to leave that second.
+    const raisedAt = String(sim.records('product.template').find((r) => r.id === price.id)?.write_date ?? '');
+    while (sim.now().toISOString().slice(0, 19).replace('T', ' ') <= raisedAt) await new Promise((resolve) => setTimeout(resolve, 50));
     sim.write('product.template', [price.id], { list_price: discounted });
     say(`==> A 10% discount on product.template(${price.id}) "${price.name}": ${formatPrice(price.raised)} → ${formatPrice(discounted)}, then a sync of products (odoo-etl sync --entity dim_products)`);
     runs.push(await syncOnce(url, context, options, false, ['dim_products']));
